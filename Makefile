@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh machine with Python 3.11+ and make:
+#   make run    virtualenv, install, migrate, load the real seed data, local admin, serve :8000
+#   make test   virtualenv, install, run the test suite (SQLite, or DATABASE_URL if set)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= catalog.settings.dev
+
+.PHONY: run test venv migrate seed admin serve lint clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py import_catalog catalog/seed
+
+admin: migrate
+	$(PY) manage.py ensure_local_admin
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+run: seed admin serve
+
+test: venv
+	DJANGO_SETTINGS_MODULE=catalog.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static

@@ -1,0 +1,765 @@
+"""Import regions, heroes and streets from the seed CSV files.
+
+``import_catalog(directory)`` reads ``regions.csv``, ``heroes.csv`` and
+``streets.csv`` (columns as in ``catalog/seed/``), checks every row, and only
+then writes, in one transaction:
+
+* idempotent upsert keyed by ISO code (regions), ``(region, English name)``
+  (settlements) and slug (heroes, streets): an unchanged row writes nothing and
+  creates no revision;
+* atomic: any invalid row means nothing is saved; every error names the file,
+  the row (line number in the file, header = 1), the column and the reason;
+* pages are published as revisions by the importer account, so page history
+  shows who and when; a page whose latest revision was made by someone else
+  (an editor's correction) is left alone unless ``overwrite_edited`` is set.
+
+Files are UTF-8 with or without BOM, ``,`` or ``;`` delimited, any line ending.
+Text that is mojibake (UTF-8 read as Windows-1251/1252 and saved again) or that
+has ``?`` in place of letters (saved in a code page without Kazakh letters) is
+rejected with a message naming the encoding problem.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from wagtail.models import GroupPagePermission, Site
+
+from heroes.dates import DatePrecision, PartialDate, parse_partial_date
+from heroes.geo import coordinate_errors
+from heroes.models import (
+    FormerName,
+    HeroAward,
+    HeroIndexPage,
+    HeroPage,
+    HeroSource,
+    Region,
+    Settlement,
+    StreetHero,
+    StreetIndexPage,
+    StreetPage,
+)
+from heroes.slugs import check_slug, slug_for_title
+
+REGION_COLUMNS = ["iso_code", "category", "name_en", "name_ru", "name_kk"]
+HERO_COLUMNS = ["slug", "name_en", "name_ru", "name_kk", "birth_date", "death_date"]
+STREET_COLUMNS = ["slug", "hero_slug", "name_en", "settlement", "region"]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an input file. ``row`` is the line number (header = 1); 0 = whole file."""
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = self.file
+        if self.row:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column “{self.column}”"
+        return f"{where}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """Raised when any row is invalid; ``errors`` lists every :class:`RowError`."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
+@dataclass
+class Outcome:
+    """What happened (or, in a dry run, would happen) to one record."""
+
+    kind: str  # "region", "settlement", "hero", "street"
+    key: str
+    action: str  # "create", "update", "unchanged", "kept-edited"
+    changed: list = field(default_factory=list)
+
+
+# --- Reading files ----------------------------------------------------------------
+
+# Letter + "?" + letter: a Kazakh letter replaced by "?" when saved in a legacy code page.
+_QUESTION_SUBSTITUTE = re.compile(r"[^\W\d_]\?[^\W\d_]|^\?[^\W\d_]|\s\?[^\W\d_]")
+
+
+def _encoding_problem(value):
+    """Return a message if ``value`` looks mis-encoded, else None."""
+    if "\ufffd" in value:
+        return "contains “\ufffd” replacement characters: the file was not saved as UTF-8."
+    if not value.isascii():
+        for legacy in ("cp1251", "cp1252", "latin-1"):
+            try:
+                repaired = value.encode(legacy).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if repaired != value:
+                return (
+                    f"looks like mojibake (“{value[:40]}” reads as “{repaired[:40]}” when "
+                    f"repaired): the file was saved as UTF-8 after being opened as {legacy}. "
+                    "Export it again as “CSV UTF-8”."
+                )
+    if _QUESTION_SUBSTITUTE.search(value):
+        return (
+            f"“{value[:60]}” has “?” in place of letters: the file was saved in a code page "
+            "without Kazakh letters (e.g. Windows-1251). Export it again as “CSV UTF-8”."
+        )
+    return None
+
+
+def read_rows(path, required_columns, errors, url_columns=()):
+    """Read a CSV file into ``[(line_number, {column: value})]``.
+
+    Appends :class:`RowError` to ``errors`` for undecodable bytes, missing
+    columns and mis-encoded cells; cells are stripped of surrounding spaces.
+    ``url_columns`` are exempt from the "?" check (query strings).
+    """
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        errors.append(RowError(name, 0, "", f"cannot be read: {error.strerror}"))
+        return []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        errors.append(
+            RowError(
+                name,
+                line,
+                "",
+                f"is not UTF-8 (byte 0x{raw[error.start]:02X} at line {line}): it was "
+                "probably saved in a legacy code page such as Windows-1251 or KZ-1048. "
+                "Export it again as “CSV UTF-8”.",
+            )
+        )
+        return []
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [column.strip() for column in next(reader)]
+    except StopIteration:
+        errors.append(RowError(name, 0, "", "is empty."))
+        return []
+    missing = [column for column in required_columns if column not in header]
+    for column in missing:
+        errors.append(RowError(name, 1, column, "this column is missing from the header."))
+    if missing:
+        return []
+    rows = []
+    line = 1
+    for cells in reader:
+        start = line + 1
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            errors.append(
+                RowError(
+                    name, start, "", f"has {len(cells)} cells but the header has {len(header)}."
+                )
+            )
+            continue
+        row = {
+            column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header)
+        }
+        for column, value in row.items():
+            if column == "source" or column in url_columns:
+                problem = "\ufffd" in value and _encoding_problem(value)
+            else:
+                problem = _encoding_problem(value)
+            if problem:
+                errors.append(RowError(name, start, column, problem))
+        rows.append((start, row))
+    return rows
+
+
+# --- Parsing cells ------------------------------------------------------------------
+
+_url_validator = URLValidator(schemes=["http", "https"])
+_URL = re.compile(r"https?://\S+")
+
+
+def _parse_decimal(text):
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{text}” is not a number.") from None
+    if not value.is_finite():
+        raise ValueError(f"“{text}” is not a number.")
+    return value
+
+
+def _parse_year(text):
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError(f"“{text}” is not a year (YYYY).")
+    return int(text)
+
+
+def parse_sources(text):
+    """Split a ``source`` cell (`` ; ``-separated) into ``[(url, note)]``.
+
+    Each part's first http(s) URL becomes the link; the rest of the part is the note.
+    """
+    sources = []
+    for part in (p.strip() for p in text.split(" ; ")):
+        if not part:
+            continue
+        match = _URL.search(part)
+        if match:
+            url = match.group(0).rstrip(".,;")
+            note = (part[: match.start()] + part[match.start() + len(url) :]).strip(" :")
+            sources.append((url, note))
+        else:
+            sources.append(("", part))
+    return sources
+
+
+_AWARD = re.compile(r"^(?P<name>.+?)\s*\((?P<detail>[^()]*)\)$")
+
+
+def parse_awards(text):
+    """Split an ``awards`` cell into ``[(name, year or None, note)]``.
+
+    ``Hero of the Soviet Union (1990, posthumous); Order of Lenin`` ->
+    ``[("Hero of the Soviet Union", 1990, "posthumous"), ("Order of Lenin", None, "")]``.
+    """
+    awards = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        match = _AWARD.match(part)
+        if not match:
+            awards.append((part, None, ""))
+            continue
+        year, notes = None, []
+        for detail in (d.strip() for d in match.group("detail").split(",")):
+            if re.fullmatch(r"\d{4}", detail) and year is None:
+                year = int(detail)
+            elif detail:
+                notes.append(detail)
+        awards.append((match.group("name"), year, ", ".join(notes)))
+    return awards
+
+
+_KINDS = [
+    (StreetPage.Kind.AIRPORT, r"airport|аэропорт|әуежай"),
+    (StreetPage.Kind.AIR_BASE, r"air base|авиационная база"),
+    (StreetPage.Kind.MUSEUM, r"museum|музей"),
+    (StreetPage.Kind.MEMORIAL, r"memorial|мемориал"),
+    (StreetPage.Kind.SCHOOL, r"school|школ|мектеп|лицей"),
+    (StreetPage.Kind.AVENUE, r"avenue|проспект|даңғыл"),
+    (StreetPage.Kind.LANE, r"\blane\b|переулок|тұйық"),
+    (StreetPage.Kind.BOULEVARD, r"boulevard|бульвар"),
+    (StreetPage.Kind.SQUARE, r"\bsquare\b|площадь|алаң"),
+    (StreetPage.Kind.STREET, r"street|улица|көше"),
+]
+
+
+def infer_kind(*names):
+    """The kind of named object from the words in its names (English, Russian, Kazakh)."""
+    text = " ".join(names).lower()
+    for kind, pattern in _KINDS:
+        if re.search(pattern, text):
+            return kind
+    return StreetPage.Kind.OTHER
+
+
+def parse_settlement(text):
+    """Split a ``settlement`` cell into ``(name_en, kind)``.
+
+    The settlement is the text before the first comma, without a parenthetical
+    (``Oral (Uralsk), Zhuldyz microdistrict`` -> ``Oral``); a trailing
+    "village"/"settlement"/"District" word sets the kind.
+    """
+    name = re.sub(r"\s*\([^)]*\)", "", text.split(",", 1)[0]).strip()
+    kind = ""
+    if name.endswith(" village"):
+        name, kind = name[: -len(" village")], Settlement.Kind.VILLAGE
+    elif name.endswith(" settlement"):
+        name = name[: -len(" settlement")]
+    elif name.endswith(" District"):
+        kind = Settlement.Kind.DISTRICT
+    return name, kind
+
+
+def parse_former_names(text, until_year):
+    """Split a ``former_name`` cell into ``[(name, until_year, note)]``.
+
+    Names are separated by ``;`` or ``+``; a parenthetical and any text after it
+    become the note (``Е12 (project name)`` -> ``("Е12", year, "project name")``).
+    Each former name was in use until ``until_year`` (the renaming), if known.
+    """
+    names = []
+    for part in (p.strip() for p in re.split(r";|\s\+\s", text)):
+        if not part:
+            continue
+        match = re.match(r"^(?P<name>[^()]+?)\s*\((?P<note>[^)]*)\)(?P<rest>.*)$", part)
+        if match:
+            note = (match.group("note") + match.group("rest")).strip()
+            names.append((match.group("name").strip(), until_year, note))
+        else:
+            names.append((part, until_year, ""))
+    return names
+
+
+# --- Records ------------------------------------------------------------------------
+
+
+@dataclass
+class PageRecord:
+    """A page to create or update: scalar ``fields`` and child rows per relation."""
+
+    file: str
+    row: int
+    slug: str
+    fields: dict
+    children: dict
+    hero_slugs: list = field(default_factory=list)
+    settlement_key: tuple = ()
+
+
+def _name_check(file, line, row, columns, errors):
+    if not any(row.get(column) for column in columns):
+        errors.append(
+            RowError(file, line, columns[0], "a name is needed in at least one language.")
+        )
+
+
+def _slug(file, line, row, title, seen, errors):
+    slug = row.get("slug", "")
+    try:
+        if slug:
+            check_slug(slug)
+        else:
+            slug = slug_for_title(title)
+    except ValidationError as error:
+        errors.append(RowError(file, line, "slug", " ".join(error.messages)))
+        return None
+    if slug in seen:
+        errors.append(
+            RowError(file, line, "slug", f"“{slug}” is already used on row {seen[slug]}.")
+        )
+        return None
+    seen[slug] = line
+    return slug
+
+
+def _check_urls(file, line, column, urls, errors):
+    for url in urls:
+        if not url:
+            continue
+        try:
+            _url_validator(url)
+        except ValidationError:
+            errors.append(RowError(file, line, column, f"“{url}” is not a valid web address."))
+
+
+def parse_regions(rows, errors, file="regions.csv"):
+    """Validate region rows; return ``{iso_code: fields}``."""
+    records, seen = {}, {}
+    categories = {choice.value for choice in Region.Category}
+    for line, row in rows:
+        code = row["iso_code"]
+        if not re.fullmatch(r"KZ-\d{2}", code):
+            errors.append(
+                RowError(
+                    file, line, "iso_code", f"“{code}” is not an ISO 3166-2:KZ code like KZ-75."
+                )
+            )
+            continue
+        if code in seen:
+            errors.append(
+                RowError(file, line, "iso_code", f"“{code}” is already used on row {seen[code]}.")
+            )
+            continue
+        seen[code] = line
+        if row["category"] not in categories:
+            errors.append(
+                RowError(
+                    file,
+                    line,
+                    "category",
+                    f"“{row['category']}” is not one of: {', '.join(sorted(categories))}.",
+                )
+            )
+        _name_check(file, line, row, ["name_en", "name_ru", "name_kk"], errors)
+        records[code] = {
+            "former_iso_code": row.get("former_iso_code", ""),
+            "category": row["category"],
+            "name_en": row["name_en"],
+            "name_ru": row["name_ru"],
+            "name_kk": row["name_kk"],
+            "name_iso_romanized": row.get("name_iso_romanized", ""),
+            "notes": row.get("notes", ""),
+            "source": row.get("source", ""),
+        }
+    return records
+
+
+def _partial_date(file, line, row, prefix, errors):
+    column = f"{prefix}_date"
+    try:
+        value, precision = parse_partial_date(row.get(column, ""))
+    except ValueError as error:
+        errors.append(RowError(file, line, column, str(error)))
+        return None
+    given = row.get(f"{column}_precision", "")
+    if given and given not in DatePrecision.values:
+        errors.append(
+            RowError(
+                file,
+                line,
+                f"{column}_precision",
+                f"“{given}” is not one of: {', '.join(DatePrecision.values)}.",
+            )
+        )
+        return None
+    if given and given != precision:
+        errors.append(
+            RowError(
+                file,
+                line,
+                f"{column}_precision",
+                f"says “{given}” but the date “{row[column]}” is written to {precision} precision.",
+            )
+        )
+        return None
+    approximate = row.get(f"{column}_approximate", "").lower() in ("1", "true", "yes", "c.")
+    return PartialDate(value, precision, approximate)
+
+
+def parse_heroes(rows, errors, file="heroes.csv"):
+    """Validate hero rows; return ``{slug: PageRecord}``."""
+    records, seen = {}, {}
+    for line, row in rows:
+        _name_check(file, line, row, ["name_en", "name_ru", "name_kk", "name_kk_latn"], errors)
+        title = row["name_en"] or row["name_ru"] or row["name_kk"] or row.get("name_kk_latn", "")
+        slug = _slug(file, line, row, title, seen, errors)
+        birth = _partial_date(file, line, row, "birth", errors)
+        death = _partial_date(file, line, row, "death", errors)
+        if birth and death and birth.is_known and death.is_known and death.value < birth.value:
+            errors.append(RowError(file, line, "death_date", "is before the birth date."))
+        sources = parse_sources(row.get("source", ""))
+        _check_urls(file, line, "source", [url for url, _ in sources], errors)
+        if slug is None or birth is None or death is None:
+            continue
+        records[slug] = PageRecord(
+            file=file,
+            row=line,
+            slug=slug,
+            fields={
+                "title": title,
+                "name_en": row["name_en"],
+                "name_ru": row["name_ru"],
+                "name_kk": row["name_kk"],
+                "name_kk_latn": row.get("name_kk_latn", ""),
+                "birth_date": birth.value,
+                "birth_date_precision": birth.precision,
+                "birth_date_approximate": birth.approximate,
+                "birth_place": row.get("birth_place", ""),
+                "death_date": death.value,
+                "death_date_precision": death.precision,
+                "death_date_approximate": death.approximate,
+                "death_place": row.get("death_place", ""),
+                "rank": row.get("rank", ""),
+                "unit": row.get("unit", ""),
+                "summary": row.get("summary_en", ""),
+            },
+            children={
+                "awards": [
+                    {"name": name, "year": year, "note": note}
+                    for name, year, note in parse_awards(row.get("awards", ""))
+                ],
+                "sources": [{"url": url, "citation": note} for url, note in sources],
+            },
+        )
+    return records
+
+
+def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
+    """Validate street rows against known region codes and hero slugs; return ``{slug: PageRecord}``."""
+    records, seen = {}, {}
+    for line, row in rows:
+        _name_check(file, line, row, ["name_en", "name_ru", "name_kk"], errors)
+        title = row["name_en"] or row["name_ru"] or row["name_kk"]
+        slug = _slug(file, line, row, title, seen, errors)
+        ok = slug is not None
+        region = row["region"]
+        if region not in region_codes:
+            errors.append(RowError(file, line, "region", f"“{region}” is not a known region code."))
+            ok = False
+        settlement, settlement_kind = parse_settlement(row["settlement"])
+        if not settlement:
+            errors.append(RowError(file, line, "settlement", "the settlement is empty."))
+            ok = False
+        heroes = [s.strip() for s in re.split(r"[;,]", row["hero_slug"]) if s.strip()]
+        if not heroes:
+            errors.append(
+                RowError(file, line, "hero_slug", "name the hero the street is named after.")
+            )
+            ok = False
+        for hero in heroes:
+            if hero not in hero_slugs:
+                errors.append(
+                    RowError(file, line, "hero_slug", f"“{hero}” is not a known hero slug.")
+                )
+                ok = False
+        lat = lon = year = None
+        for column in ("lat", "lon"):
+            if row.get(column):
+                try:
+                    value = _parse_decimal(row[column])
+                except ValueError as error:
+                    errors.append(RowError(file, line, column, str(error)))
+                    ok = False
+                    continue
+                if column == "lat":
+                    lat = value
+                else:
+                    lon = value
+        if ok or (lat is not None and lon is not None):
+            for column, message in coordinate_errors(lat, lon).items():
+                errors.append(RowError(file, line, column, message))
+                ok = False
+        if row.get("renamed_year"):
+            try:
+                year = _parse_year(row["renamed_year"])
+            except ValueError as error:
+                errors.append(RowError(file, line, "renamed_year", str(error)))
+                ok = False
+        sources = parse_sources(row.get("source", ""))
+        _check_urls(file, line, "source", [url for url, _ in sources], errors)
+        if not ok:
+            continue
+        location_note = row["settlement"] if row["settlement"] != settlement else ""
+        kind = row.get("kind") or infer_kind(row["name_en"], row["name_ru"], row["name_kk"])
+        if kind not in StreetPage.Kind.values:
+            errors.append(
+                RowError(
+                    file,
+                    line,
+                    "kind",
+                    f"“{kind}” is not one of: {', '.join(StreetPage.Kind.values)}.",
+                )
+            )
+            continue
+        records[slug] = PageRecord(
+            file=file,
+            row=line,
+            slug=slug,
+            fields={
+                "title": title,
+                "name_en": row["name_en"],
+                "name_ru": row["name_ru"],
+                "name_kk": row["name_kk"],
+                "kind": kind,
+                "location_note": location_note,
+                "named_year": year,
+                "lat": lat,
+                "lon": lon,
+                "source": row.get("source", ""),
+            },
+            children={
+                "former_names": [
+                    {"name": name, "valid_until": until, "note": note}
+                    for name, until, note in parse_former_names(row.get("former_name", ""), year)
+                ],
+            },
+            hero_slugs=heroes,
+            settlement_key=(region, settlement, settlement_kind),
+        )
+    return records
+
+
+# --- Comparing and writing ----------------------------------------------------------
+
+_CHILD_MODELS = {
+    "awards": (HeroAward, ["name", "year", "note"]),
+    "sources": (HeroSource, ["url", "citation"]),
+    "former_names": (FormerName, ["name", "valid_until", "note"]),
+    "heroes": (StreetHero, ["hero_id"]),
+}
+
+
+def _child_rows(page, relation):
+    """The child rows of ``page`` as comparable dicts (in sort order)."""
+    columns = _CHILD_MODELS[relation][1]
+    if page.pk is None:
+        return []
+    return [
+        {column: getattr(child, column) for column in columns}
+        for child in getattr(page, relation).all()
+    ]
+
+
+def _changes(page, fields, children):
+    changed = [name for name, value in fields.items() if getattr(page, name) != value]
+    changed += [
+        relation for relation, rows in children.items() if _child_rows(page, relation) != rows
+    ]
+    return changed
+
+
+IMPORTER_GROUP = "Catalog importers"
+
+
+def importer_account():
+    """The account named in ``settings.CATALOG_IMPORTER_USERNAME``.
+
+    Created on first use with login disabled, in the "Catalog importers" group,
+    which may add, change and publish pages below the site's home page and
+    nothing else (no admin access, not a superuser).
+    """
+    from django.conf import settings
+
+    user, created = get_user_model().objects.get_or_create(
+        username=settings.CATALOG_IMPORTER_USERNAME,
+        defaults={"first_name": "Catalog", "last_name": "importer"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    group, _ = Group.objects.get_or_create(name=IMPORTER_GROUP)
+    home = Site.objects.get(is_default_site=True).root_page
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=home,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    user.groups.add(group)
+    return user
+
+
+class Importer:
+    """Plans and applies an import; see the module docstring for the rules."""
+
+    def __init__(self, directory, *, overwrite_edited=False, progress=None):
+        self.directory = Path(directory)
+        self.overwrite_edited = overwrite_edited
+        self.progress = progress or (lambda message: None)
+        self.outcomes = []
+
+    def parse(self):
+        """Read and validate all files. Raises :class:`ImportFailed` listing every error."""
+        errors = []
+        region_rows = read_rows(self.directory / "regions.csv", REGION_COLUMNS, errors)
+        hero_rows = read_rows(self.directory / "heroes.csv", HERO_COLUMNS, errors, ["source"])
+        street_rows = read_rows(self.directory / "streets.csv", STREET_COLUMNS, errors, ["source"])
+        self.regions = parse_regions(region_rows, errors)
+        self.heroes = parse_heroes(hero_rows, errors)
+        known_regions = set(self.regions) | set(Region.objects.values_list("iso_code", flat=True))
+        known_heroes = set(self.heroes) | set(HeroPage.objects.values_list("slug", flat=True))
+        self.streets = parse_streets(street_rows, errors, known_regions, known_heroes)
+        if errors:
+            raise ImportFailed(errors)
+
+    def run(self, *, dry_run=False):
+        """Parse, then apply in one transaction (rolled back when ``dry_run``).
+
+        Returns the list of :class:`Outcome`. Raises :class:`ImportFailed`.
+        """
+        self.parse()
+        self.outcomes = []
+        with transaction.atomic():
+            self.user = importer_account()
+            self._apply_regions()
+            hero_pages = self._apply_pages(HeroPage, HeroIndexPage, self.heroes, "hero")
+            settlements = self._apply_settlements()
+            for record in self.streets.values():
+                record.children["heroes"] = [
+                    {"hero_id": hero_pages[slug].pk} for slug in record.hero_slugs
+                ]
+                record.fields["settlement_id"] = settlements[record.settlement_key[:2]].pk
+            self._apply_pages(StreetPage, StreetIndexPage, self.streets, "street")
+            if dry_run:
+                transaction.set_rollback(True)
+        return self.outcomes
+
+    def _apply_regions(self):
+        existing = {region.iso_code: region for region in Region.objects.all()}
+        for code, fields in self.regions.items():
+            region = existing.get(code)
+            if region is None:
+                Region.objects.create(iso_code=code, **fields)
+                self.outcomes.append(Outcome("region", code, "create"))
+                continue
+            changed = [name for name, value in fields.items() if getattr(region, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(region, name, fields[name])
+                region.save(update_fields=changed)
+            self.outcomes.append(
+                Outcome("region", code, "update" if changed else "unchanged", changed)
+            )
+
+    def _apply_settlements(self):
+        regions = {region.iso_code: region for region in Region.objects.all()}
+        settlements = {}
+        for record in self.streets.values():
+            code, name, kind = record.settlement_key
+            if (code, name) in settlements:
+                continue
+            settlement, created = Settlement.objects.get_or_create(
+                region=regions[code], name_en=name, defaults={"kind": kind}
+            )
+            settlements[(code, name)] = settlement
+            if created:
+                self.outcomes.append(Outcome("settlement", f"{code} {name}", "create"))
+        return settlements
+
+    def _apply_pages(self, model, index_model, records, kind):
+        index = index_model.objects.first()
+        existing = {page.slug: page for page in model.objects.child_of(index)}
+        pages = dict(existing)
+        total = len(records)
+        for number, record in enumerate(records.values(), start=1):
+            page = existing.get(record.slug)
+            if page is None:
+                page = model(slug=record.slug, **record.fields)
+                self._set_children(page, record.children)
+                index.add_child(instance=page)
+                page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+                self.outcomes.append(Outcome(kind, record.slug, "create"))
+            else:
+                changed = _changes(page, record.fields, record.children)
+                latest = page.latest_revision
+                edited = latest is not None and latest.user_id not in (None, self.user.pk)
+                if changed and edited and not self.overwrite_edited:
+                    self.outcomes.append(Outcome(kind, record.slug, "kept-edited", changed))
+                elif changed:
+                    for name, value in record.fields.items():
+                        setattr(page, name, value)
+                    self._set_children(page, record.children)
+                    page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+                    self.outcomes.append(Outcome(kind, record.slug, "update", changed))
+                else:
+                    self.outcomes.append(Outcome(kind, record.slug, "unchanged"))
+            pages[record.slug] = page
+            if number % 100 == 0 or number == total:
+                self.progress(f"{model._meta.verbose_name_plural}: {number}/{total}")
+        return pages
+
+    @staticmethod
+    def _set_children(page, children):
+        for relation, rows in children.items():
+            model = _CHILD_MODELS[relation][0]
+            setattr(page, relation, [model(**row) for row in rows])

@@ -1,0 +1,56 @@
+"""``manage.py import_catalog DIR [--dry-run] [--overwrite-edited]``: load the seed CSVs."""
+
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.importer import Importer, ImportFailed
+
+
+class Command(BaseCommand):
+    help = (
+        "Import regions.csv, heroes.csv and streets.csv from DIR. All rows are checked "
+        "first; if any is invalid nothing is saved and every error is listed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", help="Folder holding regions.csv, heroes.csv, streets.csv")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would be created, changed or left alone; save nothing.",
+        )
+        parser.add_argument(
+            "--overwrite-edited",
+            action="store_true",
+            help="Also update pages whose latest revision was made by an editor.",
+        )
+
+    def handle(self, directory, dry_run, overwrite_edited, verbosity, **options):
+        importer = Importer(
+            directory,
+            overwrite_edited=overwrite_edited,
+            progress=lambda message: self.stdout.write(f"  {message}") if verbosity else None,
+        )
+        try:
+            outcomes = importer.run(dry_run=dry_run)
+        except ImportFailed as failure:
+            raise CommandError(
+                f"Nothing was imported: {len(failure.errors)} problem(s) found.\n"
+                + "\n".join(f"  {error}" for error in failure.errors)
+            ) from None
+        for outcome in outcomes:
+            if outcome.action != "unchanged" and verbosity >= 1:
+                detail = f" ({', '.join(outcome.changed)})" if outcome.changed else ""
+                self.stdout.write(f"  {outcome.action}: {outcome.kind} {outcome.key}{detail}")
+        counts = Counter((outcome.kind, outcome.action) for outcome in outcomes)
+        summary = ", ".join(f"{kind} {action}: {n}" for (kind, action), n in sorted(counts.items()))
+        prefix = "Dry run, nothing saved. Would do: " if dry_run else "Imported. "
+        self.stdout.write(self.style.SUCCESS(prefix + summary))
+        if counts.get(("hero", "kept-edited")) or counts.get(("street", "kept-edited")):
+            self.stdout.write(
+                self.style.WARNING(
+                    "Pages edited by people since the last import were kept as they are; "
+                    "use --overwrite-edited to replace them with the file's values."
+                )
+            )

@@ -1,0 +1,751 @@
+"""The memorial domain: regions, settlements, heroes and the streets named after them."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .dates import DatePrecision, PartialDate
+from .geo import coordinate_errors
+from .slugs import check_slug
+
+
+def localized_name(obj, prefix="name"):
+    """Pick ``<prefix>_<lang>`` for the active language, falling back kk -> ru -> en.
+
+    ``obj`` has attributes ``<prefix>_kk``, ``<prefix>_ru``, ``<prefix>_en``;
+    returns a str (empty if all three are empty).
+    """
+    language = (get_language() or "en").split("-")[0]
+    order = [language] + [code for code in ("kk", "ru", "en") if code != language]
+    for code in order:
+        value = getattr(obj, f"{prefix}_{code}", "")
+        if value:
+            return value
+    return ""
+
+
+class NamedInThreeLanguages(models.Model):
+    """Names in Kazakh (Cyrillic), Russian and English; an empty name is unknown."""
+
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self):
+        """The name in the active language, else the first known one."""
+        return localized_name(self)
+
+    def __str__(self):
+        return self.name
+
+
+# --- Places ---------------------------------------------------------------------------
+
+
+class Region(index.Indexed, NamedInThreeLanguages):
+    """An oblys or a city of republican significance, keyed by its ISO 3166-2:KZ code.
+
+    Codes are the numeric ones in force since the ISO OBP change of 2022-11-29
+    (KZ-75 Almaty, KZ-71 Astana); the former letter code is kept for look-ups.
+    """
+
+    class Category(models.TextChoices):
+        REGION = "region", _("region (oblys)")
+        CITY = "city", _("city of republican significance")
+
+    iso_code = models.CharField(
+        _("ISO 3166-2 code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^KZ-\d{2}$", _("Use the numeric form, e.g. KZ-75."))],
+        help_text=_("ISO 3166-2:KZ code in force since 2022-11-29, e.g. KZ-75 for Almaty."),
+    )
+    former_iso_code = models.CharField(
+        _("former ISO code"),
+        max_length=6,
+        blank=True,
+        help_text=_("The letter code used before 2022-11-29, e.g. KZ-ALA."),
+    )
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    name_iso_romanized = models.CharField(_("ISO romanized name"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    source = models.TextField(_("source"), blank=True, help_text=_("Where these facts come from."))
+
+    search_fields = [
+        index.SearchField("name_kk"),
+        index.SearchField("name_ru"),
+        index.SearchField("name_en"),
+        index.AutocompleteField("iso_code"),
+        index.FilterField("category"),
+    ]
+
+    panels = [
+        FieldPanel("iso_code"),
+        FieldPanel("former_iso_code"),
+        FieldPanel("category"),
+        FieldRowPanel([FieldPanel("name_kk"), FieldPanel("name_ru"), FieldPanel("name_en")]),
+        FieldPanel("name_iso_romanized"),
+        FieldPanel("notes"),
+        FieldPanel("source"),
+    ]
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class Settlement(index.Indexed, NamedInThreeLanguages):
+    """A city, town, village (aul) or district centre within a region.
+
+    KATO is Kazakhstan's classifier of administrative-territorial objects
+    (9 digits). Coordinates are WGS 84 decimal degrees, checked to lie in
+    Kazakhstan (see :mod:`heroes.geo`).
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("city")
+        TOWN = "town", _("town")
+        VILLAGE = "village", _("village (aul)")
+        DISTRICT = "district", _("district")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="settlements"
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("Leave empty if unknown."),
+    )
+    kato_code = models.CharField(
+        _("KATO code"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$", _("A KATO code has 9 digits."))],
+    )
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    search_fields = [
+        index.SearchField("name_kk"),
+        index.SearchField("name_ru"),
+        index.SearchField("name_en"),
+        index.FilterField("region"),
+    ]
+
+    panels = [
+        FieldPanel("region"),
+        FieldRowPanel([FieldPanel("name_kk"), FieldPanel("name_ru"), FieldPanel("name_en")]),
+        FieldPanel("kind"),
+        FieldPanel("kato_code"),
+        FieldRowPanel([FieldPanel("lat"), FieldPanel("lon")], heading=_("Coordinates")),
+    ]
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name_en"], name="unique_settlement_name_en")
+        ]
+
+    def clean(self):
+        super().clean()
+        if not (self.name_kk or self.name_ru or self.name_en):
+            raise ValidationError({"name_en": _("Enter the name in at least one language.")})
+        errors = coordinate_errors(self.lat, self.lon)
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Pages --------------------------------------------------------------------------
+
+
+class SlugRulePage(Page):
+    """Base for this app's pages: applies the slug rule of :mod:`heroes.slugs`."""
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.slug:
+            try:
+                check_slug(self.slug)
+            except ValidationError as error:
+                raise ValidationError({"slug": error.messages}) from None
+
+
+class HeroIndexPage(SlugRulePage):
+    """The list of heroes: A–Z, filtered by region, award and tag, paginated."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["heroes.HeroPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("hero index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import hero_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(hero_index_context(self, request))
+        return context
+
+
+class HeroPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "heroes.HeroPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class HeroPage(SlugRulePage):
+    """A person honoured by the programme.
+
+    Names: Kazakh in Cyrillic and in the 2021 Latin alphabet (Presidential
+    Decree No. 569 of 2017 as amended in 2021), Russian and English, plus
+    editor-added variants. Birth and death dates carry a precision and an
+    "approximate" flag (:class:`heroes.dates.PartialDate`).
+    """
+
+    name_kk = models.CharField(_("name, Kazakh (Cyrillic)"), max_length=255, blank=True)
+    name_kk_latn = models.CharField(
+        _("name, Kazakh (Latin)"),
+        max_length=255,
+        blank=True,
+        help_text=_("In the 2021 Kazakh Latin alphabet, e.g. Bauyrjan Momyşūly."),
+    )
+    name_ru = models.CharField(_("name, Russian"), max_length=255, blank=True)
+    name_en = models.CharField(_("name, English"), max_length=255, blank=True)
+
+    birth_date = models.DateField(
+        _("birth date"),
+        null=True,
+        blank=True,
+        help_text=_("For a year or month only, enter the first day and set the precision."),
+    )
+    birth_date_precision = models.CharField(
+        _("birth date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
+    birth_date_approximate = models.BooleanField(
+        _("birth date is approximate"), default=False, help_text=_("Shown as “c. 1920”.")
+    )
+    birth_place = models.CharField(
+        _("birth place"), max_length=500, blank=True, help_text=_("As the source gives it.")
+    )
+    birth_settlement = models.ForeignKey(
+        Settlement,
+        verbose_name=_("birth settlement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Only where the settlement is known for certain."),
+    )
+    death_date = models.DateField(_("death date"), null=True, blank=True)
+    death_date_precision = models.CharField(
+        _("death date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
+    death_date_approximate = models.BooleanField(_("death date is approximate"), default=False)
+    death_place = models.CharField(_("death place"), max_length=500, blank=True)
+    death_settlement = models.ForeignKey(
+        Settlement,
+        verbose_name=_("death settlement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rank = models.CharField(_("rank"), max_length=255, blank=True)
+    unit = models.TextField(_("unit"), blank=True, help_text=_("Regiment, division, front."))
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("Two or three sentences shown in lists and at the top."),
+    )
+    biography = StreamField(
+        [
+            ("paragraph", blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])),
+            ("heading", blocks.CharBlock(form_classname="title")),
+            (
+                "quote",
+                blocks.StructBlock(
+                    [
+                        ("text", blocks.TextBlock()),
+                        ("attribution", blocks.CharBlock(required=False)),
+                    ]
+                ),
+            ),
+            ("image", ImageBlock()),
+        ],
+        verbose_name=_("biography"),
+        blank=True,
+    )
+    portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("portrait"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    portrait_caption = models.CharField(_("portrait caption"), max_length=255, blank=True)
+    portrait_author = models.CharField(_("portrait author"), max_length=255, blank=True)
+    portrait_licence = models.CharField(
+        _("portrait licence"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. CC BY-SA 4.0, public domain."),
+    )
+    wikidata_qid = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q\d+$", _("A Wikidata id looks like Q12345."))],
+    )
+    tags = ClusterTaggableManager(through=HeroPageTag, blank=True)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("name_kk"),
+        index.SearchField("name_kk_latn"),
+        index.SearchField("name_ru"),
+        index.SearchField("name_en"),
+        index.SearchField("summary"),
+        index.AutocompleteField("name_en"),
+    ]
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("name_kk"),
+                FieldPanel("name_kk_latn"),
+                FieldPanel("name_ru"),
+                FieldPanel("name_en"),
+                InlinePanel("name_variants", label=_("other spellings")),
+            ],
+            heading=_("Names"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("birth_date"),
+                        FieldPanel("birth_date_precision"),
+                        FieldPanel("birth_date_approximate"),
+                    ]
+                ),
+                FieldPanel("birth_place"),
+                FieldPanel("birth_settlement"),
+            ],
+            heading=_("Birth"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("death_date"),
+                        FieldPanel("death_date_precision"),
+                        FieldPanel("death_date_approximate"),
+                    ]
+                ),
+                FieldPanel("death_place"),
+                FieldPanel("death_settlement"),
+            ],
+            heading=_("Death"),
+        ),
+        MultiFieldPanel([FieldPanel("rank"), FieldPanel("unit")], heading=_("Service")),
+        InlinePanel("awards", label=_("awards")),
+        MultiFieldPanel(
+            [
+                FieldPanel("portrait"),
+                FieldPanel("portrait_caption"),
+                FieldPanel("portrait_author"),
+                FieldPanel("portrait_licence"),
+            ],
+            heading=_("Portrait"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("biography"),
+        InlinePanel("sources", label=_("sources"), min_num=0),
+        MultiFieldPanel(
+            [
+                FieldPanel("wikidata_qid"),
+                InlinePanel("external_ids", label=_("memorial databases")),
+            ],
+            heading=_("External ids"),
+        ),
+        FieldPanel("tags"),
+    ]
+
+    parent_page_types = ["heroes.HeroIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("hero")
+        verbose_name_plural = _("heroes")
+
+    @property
+    def name(self):
+        """The hero's name in the active language (kk -> ru -> en fallback), else the title."""
+        return localized_name(self) or self.title
+
+    @property
+    def birth(self):
+        return PartialDate(self.birth_date, self.birth_date_precision, self.birth_date_approximate)
+
+    @property
+    def death(self):
+        return PartialDate(self.death_date, self.death_date_precision, self.death_date_approximate)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, value in (("birth_date", self.birth), ("death_date", self.death)):
+            messages = value.validate()
+            if messages:
+                errors[field] = messages
+        if not errors and self.birth.is_known and self.death.is_known:
+            if self.death.value < self.birth.value:
+                errors["death_date"] = [_("The death date is before the birth date.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import hero_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(hero_page_context(self))
+        return context
+
+
+class HeroNameVariant(Orderable):
+    """Another spelling of a hero's name, e.g. Momysh-uly, Момыш-улы."""
+
+    page = ParentalKey(HeroPage, related_name="name_variants", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=255)
+    language = models.CharField(
+        _("language or script"),
+        max_length=20,
+        blank=True,
+        help_text=_("e.g. kk, ru, en, kk-Latn, de."),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("language")])]
+
+
+class HeroAward(Orderable):
+    """An award or title, with its year or date and the decree that conferred it."""
+
+    page = ParentalKey(HeroPage, related_name="awards", on_delete=models.CASCADE)
+    name = models.CharField(
+        _("award"), max_length=255, help_text=_("e.g. Hero of the Soviet Union.")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Only if the day is known.")
+    )
+    decree = models.CharField(
+        _("decree reference"), max_length=255, blank=True, help_text=_("e.g. decree of 7 May 1999.")
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True, help_text=_("e.g. posthumous."))
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("year"), FieldPanel("date")]),
+        FieldRowPanel([FieldPanel("decree"), FieldPanel("note")]),
+    ]
+
+    def clean(self):
+        super().clean()
+        if self.date and self.year and self.date.year != self.year:
+            raise ValidationError({"year": _("The year does not match the date.")})
+
+    @property
+    def when(self):
+        """The date if known, else the year, as display text ("" when neither is known)."""
+        if self.date:
+            return PartialDate(self.date).display()
+        return str(self.year) if self.year else ""
+
+
+class HeroSource(Orderable):
+    """A source for the facts on a hero page."""
+
+    page = ParentalKey(HeroPage, related_name="sources", on_delete=models.CASCADE)
+    citation = models.TextField(_("citation"), blank=True, help_text=_("Author, title, publisher."))
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    archive_reference = models.CharField(
+        _("archive reference"),
+        max_length=255,
+        blank=True,
+        help_text=_("Archive, fond, opis, delo, list, e.g. TsAMO, f. 33, op. 682525, d. 107."),
+    )
+    accessed = models.DateField(_("accessed"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("citation"),
+        FieldPanel("url"),
+        FieldRowPanel([FieldPanel("archive_reference"), FieldPanel("accessed")]),
+    ]
+
+    def clean(self):
+        super().clean()
+        if not (self.citation or self.url or self.archive_reference):
+            raise ValidationError(_("Give a citation, a URL or an archive reference."))
+
+    @property
+    def label(self):
+        """Text for the link: the citation, else the URL's host and path."""
+        if self.citation:
+            return self.citation
+        return self.url.split("://", 1)[-1].rstrip("/") if self.url else self.archive_reference
+
+
+class HeroExternalId(Orderable):
+    """An id in a memorial database (e.g. Pamyat Naroda, OBD Memorial, Podvig Naroda)."""
+
+    page = ParentalKey(HeroPage, related_name="external_ids", on_delete=models.CASCADE)
+    authority = models.CharField(_("database"), max_length=100)
+    identifier = models.CharField(_("id"), max_length=100)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("authority"), FieldPanel("identifier"), FieldPanel("url")])]
+
+
+def _new_short_code():
+    # Crockford base32 without look-alike letters: easy to read from a plaque.
+    alphabet = "23456789abcdefghjkmnpqrstvwxyz"
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+class StreetIndexPage(SlugRulePage):
+    """Streets and named places, grouped region -> settlement."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["heroes.StreetPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("street index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import street_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(street_index_context(self, request))
+        return context
+
+
+class StreetPage(SlugRulePage):
+    """A street or other object (school, airport, ...) named after one or more heroes."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", _("street")
+        AVENUE = "avenue", _("avenue")
+        LANE = "lane", _("lane")
+        BOULEVARD = "boulevard", _("boulevard")
+        SQUARE = "square", _("square")
+        PARK = "park", _("park")
+        SCHOOL = "school", _("school")
+        AIRPORT = "airport", _("airport")
+        AIR_BASE = "air_base", _("air base")
+        MUSEUM = "museum", _("museum")
+        MEMORIAL = "memorial", _("memorial")
+        OTHER = "other", _("other")
+
+    class NamingStatus(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved")
+        IN_FORCE = "in_force", _("in force")
+        SIGNPOSTED = "signposted", _("signposted")
+
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    settlement = models.ForeignKey(
+        Settlement, verbose_name=_("settlement"), on_delete=models.PROTECT, related_name="streets"
+    )
+    location_note = models.CharField(
+        _("location as given by the source"),
+        max_length=255,
+        blank=True,
+        help_text=_("District, microdistrict or address detail, e.g. “Zhuldyz microdistrict”."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STREET)
+    naming_status = models.CharField(
+        _("naming status"),
+        max_length=10,
+        choices=NamingStatus.choices,
+        blank=True,
+        help_text=_("Leave empty if the sources do not say."),
+    )
+    named_year = models.PositiveSmallIntegerField(
+        _("year named"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    naming_body = models.CharField(
+        _("naming body"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. Almaty city maslikhat and akimat."),
+    )
+    naming_act_number = models.CharField(_("act number"), max_length=100, blank=True)
+    naming_act_date = models.DateField(_("act date"), null=True, blank=True)
+    naming_act_url = models.URLField(
+        _("act in the legal registry"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Link to the act, e.g. on adilet.zan.kz."),
+    )
+    naming_in_force = models.DateField(_("in force from"), null=True, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=12,
+        unique=True,
+        default=_new_short_code,
+        editable=False,
+        help_text=_("The permanent short link /s/<code>/ printed as a QR code on the plaque."),
+    )
+    source = models.TextField(
+        _("sources"), blank=True, help_text=_("One source per line or “ ; ”.")
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("name_kk"),
+        index.SearchField("name_ru"),
+        index.SearchField("name_en"),
+        index.RelatedFields("former_names", [index.SearchField("name")]),
+        index.AutocompleteField("name_en"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("name_kk"), FieldPanel("name_ru"), FieldPanel("name_en")]),
+        FieldPanel("kind"),
+        FieldPanel("settlement"),
+        FieldPanel("location_note"),
+        InlinePanel("heroes", label=_("named after"), min_num=1),
+        MultiFieldPanel(
+            [
+                FieldPanel("naming_status"),
+                FieldPanel("named_year"),
+                FieldPanel("naming_body"),
+                FieldRowPanel([FieldPanel("naming_act_number"), FieldPanel("naming_act_date")]),
+                FieldPanel("naming_act_url"),
+                FieldPanel("naming_in_force"),
+            ],
+            heading=_("Naming act"),
+        ),
+        InlinePanel("former_names", label=_("former names")),
+        FieldRowPanel([FieldPanel("lat"), FieldPanel("lon")], heading=_("Coordinates (WGS 84)")),
+        FieldPanel("source"),
+    ]
+
+    parent_page_types = ["heroes.StreetIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("street or named place")
+        verbose_name_plural = _("streets and named places")
+
+    @property
+    def name(self):
+        return localized_name(self) or self.title
+
+    @property
+    def source_list(self):
+        """The sources as a list of strings (split on lines and “ ; ”)."""
+        parts = []
+        for line in self.source.splitlines():
+            parts.extend(p.strip() for p in line.split(" ; ") if p.strip())
+        return parts
+
+    @property
+    def has_coordinates(self):
+        return self.lat is not None and self.lon is not None
+
+    def clean(self):
+        super().clean()
+        if not (self.name_kk or self.name_ru or self.name_en):
+            raise ValidationError({"name_en": _("Enter the name in at least one language.")})
+        errors = coordinate_errors(self.lat, self.lon)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import street_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(street_page_context(self))
+        return context
+
+
+class StreetHero(Orderable):
+    """Links a street to a hero it is named after (several allowed)."""
+
+    page = ParentalKey(StreetPage, related_name="heroes", on_delete=models.CASCADE)
+    hero = models.ForeignKey(
+        HeroPage, verbose_name=_("hero"), on_delete=models.PROTECT, related_name="street_links"
+    )
+
+    panels = [FieldPanel("hero")]
+
+
+class FormerName(Orderable):
+    """An earlier name of a street, with the years it was in use where known."""
+
+    page = ParentalKey(StreetPage, related_name="former_names", on_delete=models.CASCADE)
+    name = models.CharField(_("former name"), max_length=255)
+    valid_from = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
+    valid_until = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    note = models.CharField(
+        _("note"), max_length=255, blank=True, help_text=_("e.g. project name.")
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+        FieldPanel("note"),
+    ]
+
+    def clean(self):
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end year is before the start year.")})

@@ -1,0 +1,173 @@
+"""Querying and shaping data for the heroes and streets pages.
+
+Each function returns a template context dict; query counts stay constant as
+the catalogue grows (select_related / prefetch_related, pagination).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from .models import HeroAward, HeroPage, Region, StreetHero, StreetPage
+
+PAGE_SIZE = 24
+
+
+def paginate(request, object_list, per_page=PAGE_SIZE):
+    """Return the requested ``Page`` of ``object_list``; a bad ``?page=`` gives the nearest page."""
+    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+
+
+def live_streets():
+    """Live, public streets with settlement and region loaded."""
+    return StreetPage.objects.live().public().select_related("settlement__region")
+
+
+def live_heroes():
+    """Live, public heroes."""
+    return HeroPage.objects.live().public()
+
+
+class HeroFilterForm(forms.Form):
+    """The GET filters of the hero index; unknown values are invalid, never a 500."""
+
+    letter = forms.CharField(required=False, max_length=1, label=_("Letter"))
+    region = forms.ChoiceField(required=False, label=_("Region with a street"))
+    award = forms.ChoiceField(required=False, label=_("Award"))
+    tag = forms.ChoiceField(required=False, label=_("Tag"))
+
+    def __init__(self, data, *, regions, awards, tags):
+        super().__init__(data)
+        self.fields["region"].choices = [("", _("All regions"))] + [
+            (region.iso_code, region.name) for region in regions
+        ]
+        self.fields["award"].choices = [("", _("All awards"))] + [(a, a) for a in awards]
+        self.fields["tag"].choices = [("", _("All tags"))] + [(t.slug, t.name) for t in tags]
+
+
+def hero_index_context(index_page, request):
+    """Context for the hero index: ``filter_form``, ``heroes`` (a page of HeroPage), ``letters``."""
+    heroes = live_heroes().child_of(index_page)
+    regions = Region.objects.filter(
+        settlements__streets__in=live_streets().filter(heroes__hero__in=heroes)
+    ).distinct()
+    awards = (
+        HeroAward.objects.filter(page__in=heroes)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    tags = Tag.objects.filter(heroes_heropagetag_items__content_object__in=heroes).distinct()
+    form = HeroFilterForm(request.GET, regions=regions, awards=list(awards), tags=tags)
+    filters = {}
+    if form.is_valid():
+        filters = {key: value for key, value in form.cleaned_data.items() if value}
+    elif request.GET:
+        messages.warning(request, gettext("A filter value was not recognised and was ignored."))
+    if letter := filters.get("letter"):
+        heroes = heroes.filter(title__istartswith=letter)
+    if region := filters.get("region"):
+        heroes = heroes.filter(
+            street_links__page__in=live_streets().filter(settlement__region__iso_code=region)
+        )
+    if award := filters.get("award"):
+        heroes = heroes.filter(awards__name=award)
+    if tag := filters.get("tag"):
+        heroes = heroes.filter(tags__slug=tag)
+    heroes = (
+        heroes.distinct()
+        .order_by("title")
+        .select_related("portrait")
+        .prefetch_related("awards")
+        .annotate(
+            street_count=Count(
+                "street_links",
+                filter=Q(street_links__page__live=True),
+                distinct=True,
+            )
+        )
+    )
+    titles = live_heroes().child_of(index_page).values_list("title", flat=True)
+    letters = sorted({title[:1].upper() for title in titles if title})
+    return {
+        "filter_form": form,
+        "active_filters": filters,
+        "heroes": paginate(request, heroes),
+        "letters": letters,
+    }
+
+
+def hero_page_context(hero):
+    """Context for a hero page: ``streets`` named after the hero, ``related_heroes``."""
+    streets = list(live_streets().filter(heroes__hero=hero).distinct().order_by("title"))
+    settlements = {street.settlement_id for street in streets}
+    tag_ids = list(hero.tags.values_list("id", flat=True))
+    related = (
+        live_heroes()
+        .exclude(pk=hero.pk)
+        .filter(
+            Q(street_links__page__settlement__in=settlements, street_links__page__live=True)
+            | Q(tags__in=tag_ids)
+        )
+        .distinct()
+        .order_by("title")[:6]
+    )
+    return {"streets": streets, "related_heroes": list(related)}
+
+
+def street_index_context(index_page, request):
+    """Context for the street index, grouped region -> settlement -> streets.
+
+    Without ``?region=`` it lists regions with their street counts; with a
+    valid ISO code it lists that region's settlements and streets.
+    """
+    streets = live_streets().child_of(index_page)
+    regions = (
+        Region.objects.annotate(
+            street_count=Count("settlements__streets", filter=Q(settlements__streets__in=streets))
+        )
+        .filter(street_count__gt=0)
+        .order_by("name_en")
+    )
+    selected = None
+    code = request.GET.get("region")
+    if code:
+        selected = next((region for region in regions if region.iso_code == code), None)
+        if selected is None:
+            messages.warning(request, gettext("There is no region with that code."))
+    groups = []
+    if selected:
+        hero_links = StreetHero.objects.filter(hero__live=True).select_related("hero")
+        region_streets = (
+            streets.filter(settlement__region=selected)
+            .prefetch_related(Prefetch("heroes", queryset=hero_links))
+            .order_by("title")
+        )
+        by_settlement = {}
+        for street in region_streets:
+            by_settlement.setdefault(street.settlement, []).append(street)
+        groups = sorted(by_settlement.items(), key=lambda item: item[0].name)
+    return {"regions": regions, "selected_region": selected, "settlement_groups": groups}
+
+
+def street_page_context(street):
+    """Context for a street page: ``named_after`` (live heroes), ``former_names``."""
+    links = street.heroes.filter(hero__live=True).select_related("hero__portrait")
+    return {
+        "named_after": [link.hero for link in links],
+        "former_names": list(street.former_names.all()),
+    }
+
+
+def street_permalink(request, code):
+    """Redirect the permanent short link ``/s/<code>/`` (printed as a QR code) to the street.
+
+    Raises ``Http404`` for an unknown code or a street that is not live and public.
+    """
+    street = get_object_or_404(live_streets(), short_code=code.lower())
+    return redirect(street.url, permanent=False)
