@@ -493,7 +493,10 @@ def parse_heroes(rows, errors, file="heroes.csv"):
 
 
 def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
-    """Validate street rows against known region codes and hero slugs; return ``{slug: PageRecord}``."""
+    """Validate street rows against known region codes and hero slugs.
+
+    Returns ``{slug: PageRecord}``.
+    """
     records, seen = {}, {}
     for line, row in rows:
         _name_check(file, line, row, ["name_en", "name_ru", "name_kk"], errors)

@@ -47,13 +47,13 @@ class NamedInThreeLanguages(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self):
         """The name in the active language, else the first known one."""
         return localized_name(self)
-
-    def __str__(self):
-        return self.name
 
 
 # --- Places ---------------------------------------------------------------------------
