@@ -46,7 +46,8 @@ class Command(BaseCommand):
         counts = Counter((outcome.kind, outcome.action) for outcome in outcomes)
         summary = ", ".join(f"{kind} {action}: {n}" for (kind, action), n in sorted(counts.items()))
         prefix = "Dry run, nothing saved. Would do: " if dry_run else "Imported. "
-        self.stdout.write(self.style.SUCCESS(prefix + summary))
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(prefix + summary))
         if counts.get(("hero", "kept-edited")) or counts.get(("street", "kept-edited")):
             self.stdout.write(
                 self.style.WARNING(

@@ -1,0 +1,141 @@
+"""Every public page type renders with its content; drafts never reach readers."""
+
+import pytest
+from django.utils import translation
+
+from heroes.models import HeroPage, StreetPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def get_html(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_home_offers_the_street_search_featured_heroes_and_counts(client):
+    html = get_html(client, "/")
+    assert 'action="/search/"' in html and 'name="q"' in html
+    assert "55" in html and "58" in html
+    assert "Bauyrzhan Momyshuly" in html  # most streets, so featured by default
+
+
+def test_hero_index_lists_heroes_a_to_z_with_pagination(client):
+    html = get_html(client, "/heroes/")
+    assert "Abylkhair Baimuldin" in html  # first by name
+    assert "?page=2" in html  # 55 heroes, 24 per page
+    assert "Zhumagali Kaldykarayev" not in html  # on a later page
+
+
+@pytest.mark.parametrize(
+    ("query", "present", "absent"),
+    [
+        ("region=KZ-27", "Manshuk Mametova", "Bauyrzhan Momyshuly"),
+        ("award=People%27s+Hero+of+Kazakhstan", "Kasym Kaisenov", "Manshuk Mametova"),
+        ("letter=M", "Manshuk Mametova", "Aliya Moldagulova"),
+    ],
+)
+def test_hero_index_filters(client, query, present, absent):
+    html = get_html(client, f"/heroes/?{query}")
+    assert present in html
+    assert absent not in html
+
+
+def test_bad_filter_value_is_ignored_not_an_error(client):
+    html = get_html(client, "/heroes/?region=KZ-99&award=%3Cscript%3E")
+    assert "Abylkhair Baimuldin" in html
+    assert "<script>" not in html
+
+
+def test_hero_page_shows_names_dates_awards_sources_and_streets(client):
+    html = get_html(client, "/heroes/bauyrzhan-momyshuly/")
+    for text in (
+        "Бауыржан Момышұлы",
+        "Bauyrjan Momyşūly",
+        "Бауыржан Момышулы",
+        "24 December 1910",
+        "Hero of the Soviet Union",
+        "https://rus.baq.kz/legendarnomu-polkovodtsu-bauyrzhanu-momyshuly-ispolnilos-115-let_300029912/",
+        "/streets/almaty-momyshuly-ave/",
+        "Momyshuly Avenue",
+    ):
+        assert text in html, text
+
+
+def test_mametova_page_shows_dates_at_their_precision(client):
+    html = get_html(client, "/heroes/manshuk-mametova/")
+    assert "1922" in html and "October 1943" in html
+    assert "1 January 1922" not in html and "1 October 1943" not in html
+
+
+def test_street_index_groups_region_settlement_street(client):
+    html = get_html(client, "/streets/")
+    assert "Almaty" in html and "?region=KZ-75" in html
+    html = get_html(client, "/streets/?region=KZ-75")
+    assert "Momyshuly Avenue" in html and "/streets/almaty-momyshuly-ave/" in html
+    assert "Astana" not in html.split("<main", 1)[1]
+
+
+def test_street_page_links_its_hero(client):
+    html = get_html(client, "/streets/almaty-momyshuly-ave/")
+    assert "Момышұлы даңғылы" in html
+    assert "/heroes/bauyrzhan-momyshuly/" in html
+    assert "43.29089" in html
+
+
+def test_street_page_shows_former_names(client):
+    html = get_html(client, "/streets/almaty-panfilov-st/")
+    assert "Казарменная" in html and "Красноармейская" in html
+
+
+def test_short_permalink_redirects_to_the_street(client):
+    street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
+    response = client.get(f"/s/{street.short_code}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/streets/almaty-momyshuly-ave/")
+
+
+def test_search_finds_the_street_and_its_hero(client):
+    html = get_html(client, "/search/?q=Momyshuly")
+    assert "/streets/almaty-momyshuly-ave/" in html
+    assert "/heroes/bauyrzhan-momyshuly/" in html
+
+
+@pytest.mark.parametrize("query", ["момышұлы", "МОМЫШҰЛЫ", "Момышұлы даңғылы", "Казарменная"])
+def test_search_matches_cyrillic_in_any_case_and_former_names(client, query):
+    html = get_html(client, f"/search/?q={query}")
+    assert "/streets/" in html
+
+
+def test_missing_page_is_a_404_with_search(client):
+    html = get_html(client, "/heroes/no-such-hero/", status=404)
+    assert 'name="q"' in html
+
+
+def test_unpublished_hero_is_hidden_everywhere(client):
+    hero = HeroPage.objects.get(slug="leonid-beda")
+    hero.unpublish()
+    assert client.get("/heroes/leonid-beda/").status_code == 404
+    assert "Leonid Beda" not in get_html(client, "/heroes/?letter=L")
+    assert "/heroes/leonid-beda/" not in get_html(client, "/search/?q=Beda")
+    assert "/heroes/leonid-beda/" not in get_html(client, "/streets/kostanay-beda-st/")
+    assert "/heroes/leonid-beda/" not in get_html(client, "/sitemap.xml")
+
+
+def test_draft_changes_are_not_shown(client):
+    hero = HeroPage.objects.get(slug="talgat-bigeldinov")
+    hero.rank = "DRAFT RANK"
+    hero.save_revision()
+    assert "DRAFT RANK" not in get_html(client, "/heroes/talgat-bigeldinov/")
+
+
+def test_sitemap_lists_heroes_and_streets(client):
+    xml = get_html(client, "/sitemap.xml")
+    assert "/heroes/bauyrzhan-momyshuly/" in xml and "/streets/almaty-momyshuly-ave/" in xml
