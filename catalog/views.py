@@ -1,11 +1,11 @@
 """Site-wide views: home page data and the street and hero look-up."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from heroes.models import HeroPage, Settlement
-from heroes.views import live_heroes, live_streets, paginate
+from heroes.views import live_hero_links, live_heroes, live_streets, paginate, with_portraits
 
 MAX_QUERY_LENGTH = 100
 
@@ -14,13 +14,14 @@ def home_page_context(home):
     """``featured`` heroes (editor-chosen, else the most honoured) and ``counts``."""
     featured = [
         item.hero
-        for item in home.featured_heroes.select_related("hero__portrait")
-        if item.hero.live
+        for item in with_portraits(
+            home.featured_heroes.filter(hero__in=live_heroes()).select_related("hero"),
+            prefix="hero__",
+        )
     ]
     if not featured:
         featured = list(
-            live_heroes()
-            .select_related("portrait")
+            with_portraits(live_heroes())
             .annotate(
                 street_count=Count(
                     "street_links", filter=Q(street_links__page__live=True), distinct=True
@@ -82,10 +83,11 @@ def search(request):
             .filter(_name_query(street_fields, query) | Q(heroes__hero__in=matching_heroes))
             .distinct()
             .order_by("title")
+            .prefetch_related(Prefetch("heroes", queryset=live_hero_links()))
         )
         heroes = live_heroes().filter(pk__in=matching_heroes).order_by("title")
-        streets = paginate(request, streets)
-        heroes = paginate(request, heroes)
+        streets = paginate(request, streets, param="street_page")
+        heroes = paginate(request, heroes, param="hero_page")
     return render(
         request,
         "catalog/search.html",

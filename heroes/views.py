@@ -12,15 +12,22 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
+from wagtail.images import get_image_model
 
 from .models import HeroAward, HeroPage, Region, StreetHero, StreetPage
 
 PAGE_SIZE = 24
 
 
-def paginate(request, object_list, per_page=PAGE_SIZE):
-    """Return the requested ``Page`` of ``object_list``; a bad ``?page=`` gives the nearest page."""
-    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+PORTRAIT_FILTER = "fill-120x160"
+
+
+def paginate(request, object_list, per_page=PAGE_SIZE, param="page"):
+    """Return the requested ``Page`` of ``object_list`` from ``?<param>=``.
+
+    A missing or bad page number gives the nearest page, never an error.
+    """
+    return Paginator(object_list, per_page).get_page(request.GET.get(param))
 
 
 def live_streets():
@@ -31,6 +38,22 @@ def live_streets():
 def live_heroes():
     """Live, public heroes."""
     return HeroPage.objects.live().public()
+
+
+def with_portraits(heroes, prefix=""):
+    """``heroes`` (a queryset, or links to heroes with ``prefix="hero__"``) with each
+    portrait and its list-size rendition loaded, so a list of cards costs no query per card."""
+    return heroes.prefetch_related(
+        Prefetch(
+            f"{prefix}portrait",
+            queryset=get_image_model().objects.prefetch_renditions(PORTRAIT_FILTER),
+        )
+    )
+
+
+def live_hero_links():
+    """Street-to-hero links whose hero is live and public, hero loaded (for Prefetch)."""
+    return StreetHero.objects.filter(hero__in=live_heroes()).select_related("hero")
 
 
 class HeroFilterForm(forms.Form):
@@ -79,10 +102,9 @@ def hero_index_context(index_page, request):
         heroes = heroes.filter(awards__name=award)
     if tag := filters.get("tag"):
         heroes = heroes.filter(tags__slug=tag)
-    heroes = (
+    heroes = with_portraits(
         heroes.distinct()
         .order_by("title")
-        .select_related("portrait")
         .prefetch_related("awards")
         .annotate(
             street_count=Count(
@@ -117,7 +139,7 @@ def hero_page_context(hero):
         .distinct()
         .order_by("title")[:6]
     )
-    return {"streets": streets, "related_heroes": list(related)}
+    return {"streets": streets, "related_heroes": list(with_portraits(related))}
 
 
 def street_index_context(index_page, request):
@@ -142,10 +164,9 @@ def street_index_context(index_page, request):
             messages.warning(request, gettext("There is no region with that code."))
     groups = []
     if selected:
-        hero_links = StreetHero.objects.filter(hero__live=True).select_related("hero")
         region_streets = (
             streets.filter(settlement__region=selected)
-            .prefetch_related(Prefetch("heroes", queryset=hero_links))
+            .prefetch_related(Prefetch("heroes", queryset=live_hero_links()))
             .order_by("title")
         )
         by_settlement = {}
@@ -157,7 +178,7 @@ def street_index_context(index_page, request):
 
 def street_page_context(street):
     """Context for a street page: ``named_after`` (live heroes), ``former_names``."""
-    links = street.heroes.filter(hero__live=True).select_related("hero__portrait")
+    links = with_portraits(live_hero_links().filter(page=street), prefix="hero__")
     return {
         "named_after": [link.hero for link in links],
         "former_names": list(street.former_names.all()),

@@ -1,0 +1,32 @@
+"""Template context shared by every page."""
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from wagtail.models import Page
+
+from heroes.models import HeroIndexPage, StreetIndexPage
+
+SECTIONS = {"HeroIndexPage": "heroes", "StreetIndexPage": "streets"}
+
+
+def _navigation(request):
+    pages = Page.objects.live().type(HeroIndexPage, StreetIndexPage).specific()
+    urls = {SECTIONS[type(page).__name__]: page.get_url(request) for page in pages}
+    urls["search"] = reverse("search")
+    current = next((name for name, url in urls.items() if url and request.path.startswith(url)), "")
+    return {"urls": urls, "current": current}
+
+
+def site_navigation(request):
+    """Navigation for every template, loaded with one query only when used.
+
+    ``nav.urls`` maps "heroes", "streets", "search" to URLs; ``nav.current`` is the
+    section the request is in ("" outside them); ``hero_index_url`` and
+    ``street_index_url`` are shortcuts.
+    """
+    nav = SimpleLazyObject(lambda: _navigation(request))
+    return {
+        "nav": nav,
+        "hero_index_url": SimpleLazyObject(lambda: nav["urls"].get("heroes", "/")),
+        "street_index_url": SimpleLazyObject(lambda: nav["urls"].get("streets", "/")),
+    }
