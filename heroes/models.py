@@ -701,6 +701,14 @@ class StreetPage(SlugRulePage):
     def has_coordinates(self):
         return self.lat is not None and self.lon is not None
 
+    @property
+    def coordinates(self):
+        """``(lat, lon)`` as decimal-degree strings with only the digits the source gave
+        (``43.29089``, not the stored ``43.290890``), or None."""
+        if not self.has_coordinates:
+            return None
+        return tuple(format(value.normalize(), "f") for value in (self.lat, self.lon))
+
     def clean(self):
         super().clean()
         if not (self.name_kk or self.name_ru or self.name_en):

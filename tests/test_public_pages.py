@@ -87,7 +87,7 @@ def test_street_page_links_its_hero(client):
     html = get_html(client, "/streets/almaty-momyshuly-ave/")
     assert "Момышұлы даңғылы" in html
     assert "/heroes/bauyrzhan-momyshuly/" in html
-    assert "43.29089" in html
+    assert "43.29089, 76.81567" in html
 
 
 def test_street_page_shows_former_names(client):
