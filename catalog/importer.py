@@ -370,6 +370,45 @@ def _check_urls(file, line, column, urls, errors):
             errors.append(RowError(file, line, column, f"“{url}” is not a valid web address."))
 
 
+# Model fields whose CSV column has another name.
+_COLUMN_FOR_FIELD = {"title": "name_en", "summary": "summary_en", "named_year": "renamed_year"}
+
+
+# CSV column that holds the child rows of each relation.
+_COLUMN_FOR_RELATION = {"awards": "awards", "sources": "source", "former_names": "former_name"}
+
+
+def _check_lengths(file, line, model, fields, errors, column=None):
+    """Report values longer than the model field allows (the database would refuse them).
+
+    ``column`` names the CSV column for all fields (child rows); by default each
+    field's own column. Returns False if any value is too long.
+    """
+    ok = True
+    for name, value in fields.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            where = column or _COLUMN_FOR_FIELD.get(name, name)
+            errors.append(
+                RowError(file, line, where, f"is {len(value)} characters long; at most {limit}.")
+            )
+            ok = False
+    return ok
+
+
+def _record_fits(record, model, errors):
+    """Check the lengths of a page record's fields and child rows (see _check_lengths)."""
+    # The title repeats one of the name columns, which are checked themselves.
+    fields = {name: value for name, value in record.fields.items() if name != "title"}
+    ok = _check_lengths(record.file, record.row, model, fields, errors)
+    for relation, rows in record.children.items():
+        child_model = model._meta.get_field(relation).related_model
+        column = _COLUMN_FOR_RELATION[relation]
+        for row in rows:
+            ok = _check_lengths(record.file, record.row, child_model, row, errors, column) and ok
+    return ok
+
+
 def parse_regions(rows, errors, file="regions.csv"):
     """Validate region rows; return ``{iso_code: fields}``."""
     records, seen = {}, {}
@@ -399,7 +438,7 @@ def parse_regions(rows, errors, file="regions.csv"):
                 )
             )
         _name_check(file, line, row, ["name_en", "name_ru", "name_kk"], errors)
-        records[code] = {
+        fields = {
             "former_iso_code": row.get("former_iso_code", ""),
             "category": row["category"],
             "name_en": row["name_en"],
@@ -409,6 +448,8 @@ def parse_regions(rows, errors, file="regions.csv"):
             "notes": row.get("notes", ""),
             "source": row.get("source", ""),
         }
+        if _check_lengths(file, line, Region, fields, errors):
+            records[code] = fields
     return records
 
 
@@ -446,6 +487,7 @@ def _partial_date(file, line, row, prefix, errors):
 
 def parse_heroes(rows, errors, file="heroes.csv"):
     """Validate hero rows; return ``{slug: PageRecord}``."""
+    model = HeroPage
     records, seen = {}, {}
     for line, row in rows:
         _name_check(file, line, row, ["name_en", "name_ru", "name_kk", "name_kk_latn"], errors)
@@ -459,7 +501,7 @@ def parse_heroes(rows, errors, file="heroes.csv"):
         _check_urls(file, line, "source", [url for url, _ in sources], errors)
         if slug is None or birth is None or death is None:
             continue
-        records[slug] = PageRecord(
+        record = PageRecord(
             file=file,
             row=line,
             slug=slug,
@@ -489,6 +531,8 @@ def parse_heroes(rows, errors, file="heroes.csv"):
                 "sources": [{"url": url, "citation": note} for url, note in sources],
             },
         )
+        if _record_fits(record, model, errors):
+            records[slug] = record
     return records
 
 
@@ -497,6 +541,7 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
 
     Returns ``{slug: PageRecord}``.
     """
+    model = StreetPage
     records, seen = {}, {}
     for line, row in rows:
         _name_check(file, line, row, ["name_en", "name_ru", "name_kk"], errors)
@@ -562,7 +607,7 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
                 )
             )
             continue
-        records[slug] = PageRecord(
+        record = PageRecord(
             file=file,
             row=line,
             slug=slug,
@@ -587,6 +632,8 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
             hero_slugs=heroes,
             settlement_key=(region, settlement, settlement_kind),
         )
+        if _record_fits(record, model, errors):
+            records[slug] = record
     return records
 
 

@@ -181,3 +181,13 @@ def test_dry_run_command_saves_nothing(data_dir, capsys):
     assert "update: hero bauyrzhan-momyshuly (rank)" in out
     assert "Dry run, nothing saved." in out
     assert db_state() == before
+
+
+def test_values_longer_than_the_database_allows_are_errors(data_dir):
+    edit(data_dir / "streets.csv", "Bauyrzhan Momyshuly Avenue", "A" * 300)
+    edit(data_dir / "heroes.csv", "Hero of the Soviet Union (1990", "H" * 300 + " (1990")
+    errors = failing_import(data_dir)
+    assert errors == [
+        "heroes.csv, row 2, column “awards”: is 300 characters long; at most 255.",
+        "streets.csv, row 2, column “name_en”: is 300 characters long; at most 255.",
+    ]
