@@ -211,23 +211,54 @@ def _parse_year(text):
     return int(text)
 
 
+_COLUMN_LABELS = {
+    "name_kk": "Kazakh name",
+    "name_kk_latn": "Kazakh Latin name",
+    "name_ru": "Russian name",
+    "name_en": "English name",
+}
+_COLUMN_PREFIX = re.compile(r"^(?P<column>[a-z]+(?:_[a-z]+)+)\s*:\s*")
+
+
+def _readable_prefix(text):
+    """``death_place: x`` -> ``death place: x``; ``name_kk: x`` -> ``Kazakh name: x``."""
+    match = _COLUMN_PREFIX.match(text)
+    if not match:
+        return text
+    column = match.group("column")
+    label = _COLUMN_LABELS.get(column, column.replace("_", " "))
+    rest = text[match.end() :]
+    return f"{label}: {rest}" if rest else label
+
+
 def parse_sources(text):
     """Split a ``source`` cell (`` ; ``-separated) into ``[(url, note)]``.
 
-    Each part's first http(s) URL becomes the link; the rest of the part is the note.
+    Each part's first http(s) URL becomes the link and the rest of the part the
+    note; a part without a URL is a note alone (``url == ""``). A leading column
+    name says which field the source supports (``death_place: https://...``)
+    and is written out (``death place: ...``). A URL given twice is kept once,
+    with the first note that says something.
     """
     sources = []
+    by_url = {}
     for part in (p.strip() for p in text.split(" ; ")):
         if not part:
             continue
         match = _URL.search(part)
-        if match:
-            url = match.group(0).rstrip(".,;")
-            note = (part[: match.start()] + part[match.start() + len(url) :]).strip(" :")
-            sources.append((url, note))
-        else:
-            sources.append(("", part))
-    return sources
+        if not match:
+            sources.append(["", _readable_prefix(part)])
+            continue
+        url = match.group(0).rstrip(".,;")
+        before = part[: match.start()].strip()
+        after = part[match.start() + len(url) :].strip().removeprefix("(").removesuffix(")")
+        note = _readable_prefix(" ".join(text for text in (before, after) if text))
+        if url in by_url:
+            by_url[url][1] = by_url[url][1] or note
+            continue
+        by_url[url] = [url, note]
+        sources.append(by_url[url])
+    return [tuple(source) for source in sources]
 
 
 _AWARD = re.compile(r"^(?P<name>.+?)\s*\((?P<detail>[^()]*)\)$")
@@ -772,8 +803,8 @@ class Importer:
                 region=regions[code], name_en=name, defaults={"kind": kind}
             )
             settlements[(code, name)] = settlement
-            if created:
-                self.outcomes.append(Outcome("settlement", f"{code} {name}", "create"))
+            action = "create" if created else "unchanged"
+            self.outcomes.append(Outcome("settlement", f"{code} {name}", action))
         return settlements
 
     def _apply_pages(self, model, index_model, records, kind):

@@ -1,11 +1,18 @@
 """Site-wide views: home page data and the street and hero look-up."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from heroes.models import HeroPage, Settlement
-from heroes.views import live_hero_links, live_heroes, live_streets, paginate, with_portraits
+from heroes.models import HeroPage, Settlement, StreetHero, StreetPage
+from heroes.views import (
+    live_hero_links,
+    live_heroes,
+    live_street_count,
+    live_streets,
+    paginate,
+    with_portraits,
+)
 
 MAX_QUERY_LENGTH = 100
 
@@ -22,11 +29,7 @@ def home_page_context(home):
     if not featured:
         featured = list(
             with_portraits(live_heroes())
-            .annotate(
-                street_count=Count(
-                    "street_links", filter=Q(street_links__page__live=True), distinct=True
-                )
-            )
+            .annotate(street_count=live_street_count())
             .order_by("-street_count", "title")[:6]
         )
     streets = live_streets()
@@ -40,52 +43,71 @@ def home_page_context(home):
     }
 
 
-def _case_variants(text):
-    """The query as typed, lower-cased, capitalised and upper-cased.
+MAX_QUERY_WORDS = 8
+HERO_FIELDS = ["title", "name_kk", "name_kk_latn", "name_ru", "name_en", "name_variants__name"]
+PLACE_FIELDS = [
+    f"settlement__{prefix}name_{language}"
+    for prefix in ("", "region__")
+    for language in ("kk", "ru", "en")
+]
+STREET_FIELDS = ["title", "name_kk", "name_ru", "name_en", "former_names__name", *PLACE_FIELDS]
+
+
+def _case_variants(word):
+    """The word as typed, lower-cased, capitalised and upper-cased.
 
     SQLite's LIKE folds only ASCII case, so ``момышұлы`` would miss
     ``Момышұлы``; trying these variants covers how people type names.
     Cross-script matching is the search module's job.
     """
-    return {text, text.lower(), text.capitalize(), text.title(), text.upper()}
+    return {word, word.lower(), word.capitalize(), word.upper()}
 
 
-def _name_query(fields, text):
+def _matches(fields, word):
     query = Q()
-    for variant in _case_variants(text):
+    for variant in _case_variants(word):
         for field in fields:
             query |= Q(**{f"{field}__contains": variant})
     return query
 
 
-def search(request):
-    """Find streets (current and former names) and heroes by name: ``GET /search/?q=``.
+def find_streets_and_heroes(query):
+    """Live streets and heroes matching every word of ``query`` (str).
 
-    Matching is a case-insensitive substring match on the stored names, live
-    public pages only. Renders ``catalog/search.html`` with ``streets`` and
-    ``heroes`` (pages of results).
+    A street matches a word through its current or former names, its settlement
+    or region, or the names of its heroes; a hero through its names. The heroes
+    of the matching streets are returned too: they answer "who is my street
+    named after?". Returns ``(streets, heroes)`` querysets ordered by title.
     """
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    words = query.split()[:MAX_QUERY_WORDS]
+    streets, heroes = live_streets(), live_heroes()
+    for word in words:
+        named = HeroPage.objects.filter(_matches(HERO_FIELDS, word)).values("pk")
+        by_word = StreetPage.objects.filter(
+            _matches(STREET_FIELDS, word) | Q(heroes__hero__in=named)
+        ).values("pk")
+        streets = streets.filter(pk__in=by_word)
+        heroes = heroes.filter(pk__in=named)
+    honoured = StreetHero.objects.filter(page__in=streets.values("pk")).values("hero")
+    heroes = live_heroes().filter(Q(pk__in=heroes.values("pk")) | Q(pk__in=honoured))
+    streets = streets.order_by("title").prefetch_related(
+        Prefetch("heroes", queryset=live_hero_links())
+    )
+    return streets, heroes.order_by("title")
+
+
+def search(request):
+    """Find streets and heroes by name, place or former name: ``GET /search/?q=``.
+
+    Matching is a case-insensitive substring match of each word on the stored
+    names (see :func:`find_streets_and_heroes`), live public pages only.
+    Renders ``catalog/search.html`` with ``streets`` and ``heroes``, pages of
+    results paged by ``?street_page=`` and ``?hero_page=``.
+    """
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     streets = heroes = None
     if query:
-        street_fields = ["title", "name_kk", "name_ru", "name_en", "former_names__name"]
-        hero_fields = [
-            "title",
-            "name_kk",
-            "name_kk_latn",
-            "name_ru",
-            "name_en",
-            "name_variants__name",
-        ]
-        matching_heroes = HeroPage.objects.filter(_name_query(hero_fields, query))
-        streets = (
-            live_streets()
-            .filter(_name_query(street_fields, query) | Q(heroes__hero__in=matching_heroes))
-            .distinct()
-            .order_by("title")
-            .prefetch_related(Prefetch("heroes", queryset=live_hero_links()))
-        )
-        heroes = live_heroes().filter(pk__in=matching_heroes).order_by("title")
+        streets, heroes = find_streets_and_heroes(query)
         streets = paginate(request, streets, param="street_page")
         heroes = paginate(request, heroes, param="hero_page")
     return render(

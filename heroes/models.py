@@ -526,11 +526,9 @@ class HeroSource(Orderable):
             raise ValidationError(_("Give a citation, a URL or an archive reference."))
 
     @property
-    def label(self):
-        """Text for the link: the citation, else the URL's host and path."""
-        if self.citation:
-            return self.citation
-        return self.url.split("://", 1)[-1].rstrip("/") if self.url else self.archive_reference
+    def link_text(self):
+        """The URL without its scheme and trailing slash, for the link's text."""
+        return self.url.split("://", 1)[-1].rstrip("/")
 
 
 class HeroExternalId(Orderable):

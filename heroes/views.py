@@ -7,7 +7,8 @@ the catalogue grows (select_related / prefetch_related, pagination).
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,18 @@ def with_portraits(heroes, prefix=""):
     )
 
 
+def live_street_count():
+    """An annotation: the number of live streets named after each hero (unaffected by filters)."""
+    links = (
+        StreetHero.objects.filter(hero=OuterRef("pk"), page__live=True)
+        .order_by()
+        .values("hero")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(links), 0)
+
+
 def live_hero_links():
     """Street-to-hero links whose hero is live and public, hero loaded (for Prefetch)."""
     return StreetHero.objects.filter(hero__in=live_heroes()).select_related("hero")
@@ -70,7 +83,10 @@ class HeroFilterForm(forms.Form):
             (region.iso_code, region.name) for region in regions
         ]
         self.fields["award"].choices = [("", _("All awards"))] + [(a, a) for a in awards]
-        self.fields["tag"].choices = [("", _("All tags"))] + [(t.slug, t.name) for t in tags]
+        if tags:
+            self.fields["tag"].choices = [("", _("All tags"))] + [(t.slug, t.name) for t in tags]
+        else:
+            del self.fields["tag"]
 
 
 def hero_index_context(index_page, request):
@@ -86,12 +102,11 @@ def hero_index_context(index_page, request):
         .distinct()
     )
     tags = Tag.objects.filter(heroes_heropagetag_items__content_object__in=heroes).distinct()
-    form = HeroFilterForm(request.GET, regions=regions, awards=list(awards), tags=tags)
-    filters = {}
-    if form.is_valid():
-        filters = {key: value for key, value in form.cleaned_data.items() if value}
-    elif request.GET:
+    form = HeroFilterForm(request.GET, regions=regions, awards=list(awards), tags=list(tags))
+    if not form.is_valid():
         messages.warning(request, gettext("A filter value was not recognised and was ignored."))
+    # cleaned_data keeps the fields that did validate: a bad region still lets the letter work.
+    filters = {key: value for key, value in form.cleaned_data.items() if value}
     if letter := filters.get("letter"):
         heroes = heroes.filter(title__istartswith=letter)
     if region := filters.get("region"):
@@ -106,13 +121,7 @@ def hero_index_context(index_page, request):
         heroes.distinct()
         .order_by("title")
         .prefetch_related("awards")
-        .annotate(
-            street_count=Count(
-                "street_links",
-                filter=Q(street_links__page__live=True),
-                distinct=True,
-            )
-        )
+        .annotate(street_count=live_street_count())
     )
     titles = live_heroes().child_of(index_page).values_list("title", flat=True)
     letters = sorted({title[:1].upper() for title in titles if title})

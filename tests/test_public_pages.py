@@ -139,3 +139,30 @@ def test_draft_changes_are_not_shown(client):
 def test_sitemap_lists_heroes_and_streets(client):
     xml = get_html(client, "/sitemap.xml")
     assert "/heroes/bauyrzhan-momyshuly/" in xml and "/streets/almaty-momyshuly-ave/" in xml
+
+
+@pytest.mark.parametrize(
+    ("query", "street"),
+    [
+        ("Aktobe airport", "aktobe-airport-moldagulova"),
+        ("Momyshuly avenue Almaty", "almaty-momyshuly-ave"),
+        ("Almaty Momyshuly", "almaty-momyshuly-ave"),
+        ("Момышулы проспект", "shymkent-momyshuly-ave"),
+        ("Mametova street", "kyzylorda-mametova-st"),
+        ("Shymkent", "shymkent-momyshuly-ave"),
+        ("Алматы Маметовой", "almaty-mametova-st"),
+    ],
+)
+def test_search_matches_every_word_in_any_order_across_name_place_and_hero(client, query, street):
+    html = get_html(client, f"/search/?q={query}")
+    assert f"/streets/{street}/" in html
+
+
+def test_search_answers_with_the_hero_of_the_matching_street(client):
+    html = get_html(client, "/search/?q=Aktobe airport")
+    assert "/heroes/aliya-moldagulova/" in html
+
+
+def test_search_words_must_all_match(client):
+    html = get_html(client, "/search/?q=Momyshuly Kyzylorda")
+    assert "Nothing matches" in html

@@ -50,7 +50,16 @@ def test_sources_are_kept_as_links():
     hero = HeroPage.objects.get(slug="bauyrzhan-momyshuly")
     urls = [source.url for source in hero.sources.all()]
     assert urls[0].startswith("https://rus.baq.kz/")
-    assert any(source.citation == "(death date)" for source in hero.sources.all())
+    assert any(source.citation == "death date" for source in hero.sources.all())
+
+
+def test_source_notes_are_readable_and_urls_not_repeated():
+    hero = HeroPage.objects.get(slug="abylkhair-baimuldin")
+    sources = [(source.url, source.citation) for source in hero.sources.all()]
+    assert [url for url, _ in sources].count(
+        "https://tengrinews.kz/russia/ploschad-imenem-kazahstanskogo-uchastnika-vov-nazvali-rossii-253220"
+    ) == 1
+    assert sources[1][1].startswith("death place: 13 Feb 2014")
 
 
 def test_street_links_its_hero_and_settlement():

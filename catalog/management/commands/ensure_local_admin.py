@@ -1,9 +1,11 @@
 """``manage.py ensure_local_admin``: a superuser for trying the site locally.
 
-Username from ``ADMIN_USERNAME`` (default ``admin``); password from
+Username from ``ADMIN_USERNAME`` (default ``admin``). The password is set when
+the account is created, or when ``ADMIN_PASSWORD`` is given: from
 ``ADMIN_PASSWORD``, else generated once and kept in ``.local/admin-password``
-(git-ignored, mode 600) so every ``make run`` prints the same one. Refuses to run
-with ``DEBUG`` off: production accounts are made with ``createsuperuser``.
+(git-ignored, mode 600). An existing account's password is never reset
+otherwise, so a password changed in the admin survives ``make run``. Refuses to
+run with ``DEBUG`` off: production accounts are made with ``createsuperuser``.
 """
 
 import os
@@ -36,16 +38,19 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("ensure_local_admin is for local development (DEBUG on) only.")
         username = os.environ.get("ADMIN_USERNAME", "admin")
-        password = _local_password()
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"email": f"{username}@localhost"}
         )
+        password = _local_password()
+        if created or os.environ.get("ADMIN_PASSWORD"):
+            user.set_password(password)
         user.is_staff = user.is_superuser = user.is_active = True
-        user.set_password(password)
         user.save()
+        if not user.check_password(password):
+            password = "(changed in the admin; set ADMIN_PASSWORD to reset it)"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{'Created' if created else 'Updated'} the local admin account.\n"
+                f"{'Created' if created else 'Found'} the local admin account.\n"
                 f"  Admin:    http://127.0.0.1:8000/admin/\n"
                 f"  Username: {username}\n"
                 f"  Password: {password}"
