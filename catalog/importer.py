@@ -92,14 +92,27 @@ class Outcome:
 
 # --- Reading files ----------------------------------------------------------------
 
-# Letter + "?" + letter: a Kazakh letter replaced by "?" when saved in a legacy code page.
-_QUESTION_SUBSTITUTE = re.compile(r"[^\W\d_]\?[^\W\d_]|^\?[^\W\d_]|\s\?[^\W\d_]")
+# A letter replaced by "?" when the file was saved in a code page without it:
+# "?" between letters, at the start of a word, or right after a Cyrillic letter.
+_QUESTION_SUBSTITUTE = re.compile(r"[^\W\d_]\?[^\W\d_]|(?:^|\s)\?[^\W\d_]|[\u0400-\u04ff]\?")
+# C0 controls other than tab/newline, and C1 controls (U+0080-U+009F): never in real
+# text, but left behind when UTF-8 is decoded as Windows-1251/1252 (0x98 -> U+0098).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_RESAVE = "Export it again as “CSV UTF-8”."
 
 
-def _encoding_problem(value):
-    """Return a message if ``value`` looks mis-encoded, else None."""
+def _encoding_problem(value, *, check_question_marks=True):
+    """Return a message if ``value`` (a cell) looks mis-encoded, else None."""
     if "\ufffd" in value:
-        return "contains “\ufffd” replacement characters: the file was not saved as UTF-8."
+        return (
+            f"contains “\ufffd” replacement characters: the file was not saved as UTF-8. {_RESAVE}"
+        )
+    if _CONTROL.search(value):
+        code = ord(_CONTROL.search(value).group(0))
+        return (
+            f"contains the control character U+{code:04X}, which real text never has: "
+            f"the file was probably opened in the wrong encoding and saved again. {_RESAVE}"
+        )
     if not value.isascii():
         for legacy in ("cp1251", "cp1252", "latin-1"):
             try:
@@ -110,87 +123,100 @@ def _encoding_problem(value):
                 return (
                     f"looks like mojibake (“{value[:40]}” reads as “{repaired[:40]}” when "
                     f"repaired): the file was saved as UTF-8 after being opened as {legacy}. "
-                    "Export it again as “CSV UTF-8”."
+                    + _RESAVE
                 )
-    if _QUESTION_SUBSTITUTE.search(value):
+    if check_question_marks and _QUESTION_SUBSTITUTE.search(value):
         return (
             f"“{value[:60]}” has “?” in place of letters: the file was saved in a code page "
-            "without Kazakh letters (e.g. Windows-1251). Export it again as “CSV UTF-8”."
+            f"without Kazakh letters (e.g. Windows-1251). {_RESAVE}"
         )
     return None
+
+
+def _decode(raw):
+    """Decode file bytes as UTF-8 (BOM optional); raise ValueError naming the encoding problem."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError(
+            "is UTF-16 (Excel’s “Unicode text”), not UTF-8. Export it again as “CSV UTF-8”."
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ValueError(
+            f"is not UTF-8 (byte 0x{raw[error.start]:02X} at line {line}): it was "
+            "probably saved in a legacy code page such as Windows-1251 or KZ-1048. "
+            "Export it again as “CSV UTF-8”."
+        ) from None
 
 
 def read_rows(path, required_columns, errors, url_columns=()):
     """Read a CSV file into ``[(line_number, {column: value})]``.
 
-    Appends :class:`RowError` to ``errors`` for undecodable bytes, missing
-    columns and mis-encoded cells; cells are stripped of surrounding spaces.
+    Appends :class:`RowError` to ``errors`` for undecodable bytes, malformed CSV
+    (an unterminated quote), missing or repeated columns, rows longer than the
+    header, and mis-encoded cells; cells are stripped of surrounding spaces.
     ``url_columns`` are exempt from the "?" check (query strings).
     """
     name = path.name
     try:
-        raw = path.read_bytes()
+        text = _decode(path.read_bytes())
     except OSError as error:
-        errors.append(RowError(name, 0, "", f"cannot be read: {error.strerror}"))
+        errors.append(RowError(name, 0, "", f"cannot be read: {error.strerror}."))
         return []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        errors.append(
-            RowError(
-                name,
-                line,
-                "",
-                f"is not UTF-8 (byte 0x{raw[error.start]:02X} at line {line}): it was "
-                "probably saved in a legacy code page such as Windows-1251 or KZ-1048. "
-                "Export it again as “CSV UTF-8”.",
-            )
-        )
+    except ValueError as error:
+        line = re.search(r"at line (\d+)", str(error))
+        errors.append(RowError(name, int(line.group(1)) if line else 0, "", str(error)))
         return []
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [column.strip() for column in next(reader)]
-    except StopIteration:
-        errors.append(RowError(name, 0, "", "is empty."))
-        return []
-    missing = [column for column in required_columns if column not in header]
-    for column in missing:
-        errors.append(RowError(name, 1, column, "this column is missing from the header."))
-    if missing:
-        return []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     line = 1
-    for cells in reader:
-        start = line + 1
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(header):
-            errors.append(
-                RowError(
-                    name, start, "", f"has {len(cells)} cells but the header has {len(header)}."
+    try:
+        header = [column.strip() for column in next(reader, [])]
+        if not any(header):
+            errors.append(RowError(name, 0, "", "is empty."))
+            return []
+        for column in required_columns:
+            if column not in header:
+                errors.append(RowError(name, 1, column, "this column is missing from the header."))
+        for column in {c for c in header if c and header.count(c) > 1}:
+            errors.append(RowError(name, 1, column, "this column appears more than once."))
+        if any(error.file == name for error in errors):
+            return []
+        for cells in reader:
+            start = line + 1
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if any(cell.strip() for cell in cells[len(header) :]):
+                errors.append(
+                    RowError(
+                        name, start, "", f"has {len(cells)} cells but the header has {len(header)}."
+                    )
                 )
-            )
-            continue
-        row = {
-            column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header)
-        }
-        for column, value in row.items():
-            if column == "source" or column in url_columns:
-                problem = "\ufffd" in value and _encoding_problem(value)
-            else:
-                problem = _encoding_problem(value)
-            if problem:
-                errors.append(RowError(name, start, column, problem))
-        rows.append((start, row))
+                continue
+            row = {
+                column: (cells[i].strip() if i < len(cells) else "")
+                for i, column in enumerate(header)
+                if column
+            }
+            for column, value in row.items():
+                problem = _encoding_problem(value, check_question_marks=column not in url_columns)
+                if problem:
+                    errors.append(RowError(name, start, column, problem))
+            rows.append((start, row))
+    except csv.Error as error:
+        errors.append(
+            RowError(name, line + 1, "", f"is not valid CSV here ({error}): check the quotes.")
+        )
     return rows
 
 
 # --- Parsing cells ------------------------------------------------------------------
 
+COORDINATE_STEP = Decimal("0.000001")
 _url_validator = URLValidator(schemes=["http", "https"])
 _URL = re.compile(r"https?://\S+")
 
@@ -409,34 +435,37 @@ _COLUMN_FOR_FIELD = {"title": "name_en", "summary": "summary_en", "named_year": 
 _COLUMN_FOR_RELATION = {"awards": "awards", "sources": "source", "former_names": "former_name"}
 
 
-def _check_lengths(file, line, model, fields, errors, column=None):
-    """Report values longer than the model field allows (the database would refuse them).
+def _check_fields(file, line, model, fields, errors, column=None):
+    """Run each model field's validators (length, range, digits) on a record's values.
 
-    ``column`` names the CSV column for all fields (child rows); by default each
-    field's own column. Returns False if any value is too long.
+    Reports failures as :class:`RowError`, naming ``column`` (for child rows) or
+    the field's own CSV column. Returns False if any value is invalid.
     """
     ok = True
     for name, value in fields.items():
-        limit = getattr(model._meta.get_field(name), "max_length", None)
-        if limit and isinstance(value, str) and len(value) > limit:
+        if value in (None, ""):
+            continue
+        try:
+            model._meta.get_field(name).run_validators(value)
+        except ValidationError as error:
             where = column or _COLUMN_FOR_FIELD.get(name, name)
-            errors.append(
-                RowError(file, line, where, f"is {len(value)} characters long; at most {limit}.")
-            )
+            shown = value if len(str(value)) <= 40 else f"{str(value)[:40]}…"
+            message = " ".join(error.messages)
+            errors.append(RowError(file, line, where, f"“{shown}”: {message}"))
             ok = False
     return ok
 
 
 def _record_fits(record, model, errors):
-    """Check the lengths of a page record's fields and child rows (see _check_lengths)."""
+    """Validate a page record's fields and child rows (see :func:`_check_fields`)."""
     # The title repeats one of the name columns, which are checked themselves.
     fields = {name: value for name, value in record.fields.items() if name != "title"}
-    ok = _check_lengths(record.file, record.row, model, fields, errors)
+    ok = _check_fields(record.file, record.row, model, fields, errors)
     for relation, rows in record.children.items():
         child_model = model._meta.get_field(relation).related_model
         column = _COLUMN_FOR_RELATION[relation]
         for row in rows:
-            ok = _check_lengths(record.file, record.row, child_model, row, errors, column) and ok
+            ok = _check_fields(record.file, record.row, child_model, row, errors, column) and ok
     return ok
 
 
@@ -479,7 +508,7 @@ def parse_regions(rows, errors, file="regions.csv"):
             "notes": row.get("notes", ""),
             "source": row.get("source", ""),
         }
-        if _check_lengths(file, line, Region, fields, errors):
+        if _check_fields(file, line, Region, fields, errors):
             records[code] = fields
     return records
 
@@ -513,7 +542,12 @@ def _partial_date(file, line, row, prefix, errors):
         )
         return None
     approximate = row.get(f"{column}_approximate", "").lower() in ("1", "true", "yes", "c.")
-    return PartialDate(value, precision, approximate)
+    partial = PartialDate(value, precision, approximate)
+    messages = partial.validate()
+    if messages:
+        errors.append(RowError(file, line, column, " ".join(messages)))
+        return None
+    return partial
 
 
 def parse_heroes(rows, errors, file="heroes.csv"):
@@ -576,7 +610,7 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
     records, seen = {}, {}
     for line, row in rows:
         _name_check(file, line, row, ["name_en", "name_ru", "name_kk"], errors)
-        title = row["name_en"] or row["name_ru"] or row["name_kk"]
+        title = row["name_en"] or row.get("name_ru", "") or row.get("name_kk", "")
         slug = _slug(file, line, row, title, seen, errors)
         ok = slug is not None
         region = row["region"]
@@ -586,6 +620,10 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
         settlement, settlement_kind = parse_settlement(row["settlement"])
         if not settlement:
             errors.append(RowError(file, line, "settlement", "the settlement is empty."))
+            ok = False
+        elif not _check_fields(
+            file, line, Settlement, {"name_en": settlement}, errors, "settlement"
+        ):
             ok = False
         heroes = [s.strip() for s in re.split(r"[;,]", row["hero_slug"]) if s.strip()]
         if not heroes:
@@ -608,6 +646,9 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
                     errors.append(RowError(file, line, column, str(error)))
                     ok = False
                     continue
+                # Six decimal places is about 0.1 m: more digits are noise (map copy-paste).
+                # Absurd magnitudes are left for the range check to reject.
+                value = value.quantize(COORDINATE_STEP) if abs(value) < 1000 else value
                 if column == "lat":
                     lat = value
                 else:
@@ -627,7 +668,9 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
         if not ok:
             continue
         location_note = row["settlement"] if row["settlement"] != settlement else ""
-        kind = row.get("kind") or infer_kind(row["name_en"], row["name_ru"], row["name_kk"])
+        kind = row.get("kind") or infer_kind(
+            row["name_en"], row.get("name_ru", ""), row.get("name_kk", "")
+        )
         if kind not in StreetPage.Kind.values:
             errors.append(
                 RowError(
@@ -645,8 +688,8 @@ def parse_streets(rows, errors, region_codes, hero_slugs, file="streets.csv"):
             fields={
                 "title": title,
                 "name_en": row["name_en"],
-                "name_ru": row["name_ru"],
-                "name_kk": row["name_kk"],
+                "name_ru": row.get("name_ru", ""),
+                "name_kk": row.get("name_kk", ""),
                 "kind": kind,
                 "location_note": location_note,
                 "named_year": year,
@@ -823,14 +866,22 @@ class Importer:
             else:
                 changed = _changes(page, record.fields, record.children)
                 latest = page.latest_revision
-                edited = latest is not None and latest.user_id not in (None, self.user.pk)
+                # People's decisions win: an editor's revision, a pending draft, or
+                # an unpublished page is not overwritten or published again.
+                edited = (
+                    (latest is not None and latest.user_id not in (None, self.user.pk))
+                    or page.has_unpublished_changes
+                    or not page.live
+                )
                 if changed and edited and not self.overwrite_edited:
                     self.outcomes.append(Outcome(kind, record.slug, "kept-edited", changed))
                 elif changed:
                     for name, value in record.fields.items():
                         setattr(page, name, value)
                     self._set_children(page, record.children)
-                    page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+                    revision = page.save_revision(user=self.user, log_action=True)
+                    if page.live:  # a page taken offline gets a draft, never goes live again
+                        revision.publish(user=self.user)
                     self.outcomes.append(Outcome(kind, record.slug, "update", changed))
                 else:
                     self.outcomes.append(Outcome(kind, record.slug, "unchanged"))
@@ -843,4 +894,5 @@ class Importer:
     def _set_children(page, children):
         for relation, rows in children.items():
             model = _CHILD_MODELS[relation][0]
-            setattr(page, relation, [model(**row) for row in rows])
+            # An explicit order: without it the rows come back in the database's own order.
+            setattr(page, relation, [model(sort_order=n, **row) for n, row in enumerate(rows)])

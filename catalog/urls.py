@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
-    path("s/<str:code>/", street_permalink, name="street_permalink"),
+    path("s/<slug:code>/", street_permalink, name="street_permalink"),
     path("sitemap.xml", sitemap),
 ]
 

@@ -3,8 +3,9 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-from heroes.models import HeroPage, Settlement, StreetHero, StreetPage
+from heroes.models import Settlement, StreetHero, StreetPage
 from heroes.views import (
     live_hero_links,
     live_heroes,
@@ -82,7 +83,7 @@ def find_streets_and_heroes(query):
     words = query.split()[:MAX_QUERY_WORDS]
     streets, heroes = live_streets(), live_heroes()
     for word in words:
-        named = HeroPage.objects.filter(_matches(HERO_FIELDS, word)).values("pk")
+        named = live_heroes().filter(_matches(HERO_FIELDS, word)).values("pk")
         by_word = StreetPage.objects.filter(
             _matches(STREET_FIELDS, word) | Q(heroes__hero__in=named)
         ).values("pk")
@@ -96,6 +97,7 @@ def find_streets_and_heroes(query):
     return streets, heroes.order_by("title")
 
 
+@require_GET
 def search(request):
     """Find streets and heroes by name, place or former name: ``GET /search/?q=``.
 
@@ -104,7 +106,8 @@ def search(request):
     Renders ``catalog/search.html`` with ``streets`` and ``heroes``, pages of
     results paged by ``?street_page=`` and ``?hero_page=``.
     """
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    # NUL cannot be stored or compared in PostgreSQL text; no name contains it.
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:MAX_QUERY_LENGTH]
     streets = heroes = None
     if query:
         streets, heroes = find_streets_and_heroes(query)

@@ -81,6 +81,8 @@ class PartialDate:
             return errors
         if self.value is None:
             errors.append(gettext("Enter the date or set its precision to “unknown”."))
+        elif self.value > datetime.date.today():
+            errors.append(gettext("The date is in the future."))
         elif self.precision == DatePrecision.MONTH and self.value.day != 1:
             errors.append(gettext("With month precision, enter the first day of the month."))
         elif self.precision == DatePrecision.YEAR and (self.value.month, self.value.day) != (1, 1):

@@ -709,9 +709,13 @@ class StreetPage(SlugRulePage):
 
     def clean(self):
         super().clean()
-        if not (self.name_kk or self.name_ru or self.name_en):
-            raise ValidationError({"name_en": _("Enter the name in at least one language.")})
         errors = coordinate_errors(self.lat, self.lon)
+        if not (self.name_kk or self.name_ru or self.name_en):
+            errors["name_en"] = _("Enter the name in at least one language.")
+        # Checked on every save, drafts included, so no revision without a hero can
+        # later be published by a moderator, a workflow or the scheduler.
+        if not self.heroes.all():
+            errors["__all__"] = _("Name at least one hero this place is named after.")
         if errors:
             raise ValidationError(errors)
 

@@ -1,6 +1,7 @@
 """Editors can reach, search and filter everything in the admin."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from heroes.models import HeroPage, Region, Settlement, StreetPage
@@ -55,3 +56,11 @@ def test_settlement_with_swapped_coordinates_is_refused_in_the_admin(admin_clien
     assert "look swapped" in response.content.decode()
     settlement.refresh_from_db()
     assert settlement.lat is None
+
+
+def test_street_cannot_be_saved_without_a_hero(admin_client):
+    street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
+    street.heroes = []
+    with pytest.raises(ValidationError, match="at least one hero"):
+        street.save_revision()
+    assert StreetPage.objects.get(slug="almaty-momyshuly-ave").heroes.count() == 1

@@ -188,6 +188,93 @@ def test_values_longer_than_the_database_allows_are_errors(data_dir):
     edit(data_dir / "heroes.csv", "Hero of the Soviet Union (1990", "H" * 300 + " (1990")
     errors = failing_import(data_dir)
     assert errors == [
-        "heroes.csv, row 2, column “awards”: is 300 characters long; at most 255.",
-        "streets.csv, row 2, column “name_en”: is 300 characters long; at most 255.",
+        "heroes.csv, row 2, column “awards”: “HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH…”: "
+        "Ensure this value has at most 255 characters (it has 300).",
+        "streets.csv, row 2, column “name_en”: “AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…”: "
+        "Ensure this value has at most 255 characters (it has 300).",
     ]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "column", "message"),
+    [
+        (
+            "heroes.csv",
+            "Order of the Red Banner (1945)",
+            "Order of the Red Banner (1812)",
+            "awards",
+            "greater than or equal to 1900",
+        ),
+        ("streets.csv", ",2023,", ",0000,", "renamed_year", "greater than or equal to 1900"),
+        ("heroes.csv", "1924-10-19,day", "4011,year", "birth_date", "in the future"),
+        ("heroes.csv", "Бауыржан Момышұлы", "Бауыржан Момыш\x00ұлы", "name_kk", "U+0000"),
+        ("heroes.csv", "Бауыржан Момышұлы", "Бауыржан Момышұ?", "name_kk", "in place of letters"),
+    ],
+)
+def test_out_of_range_and_garbled_values_are_row_errors(data_dir, file, old, new, column, message):
+    edit(data_dir / file, old, new)
+    errors = failing_import(data_dir)
+    assert len(errors) == 1, errors
+    assert f"column “{column}”" in errors[0] and message in errors[0]
+
+
+def test_mojibake_of_letters_with_byte_0x98_is_caught(data_dir):
+    # "И" and "Ә" encode to bytes with 0x98, which Windows tools decode to U+0098.
+    mangled = "Әлия".encode().decode("cp1251", errors="replace").replace("\ufffd", "\x98")
+    edit(data_dir / "heroes.csv", "Бауыржан Момышұлы", mangled)
+    errors = failing_import(data_dir)
+    assert len(errors) == 1 and "U+0098" in errors[0]
+
+
+def test_utf16_file_is_named_as_utf16(data_dir):
+    path = data_dir / "regions.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert failing_import(data_dir) == [
+        "regions.csv: is UTF-16 (Excel’s “Unicode text”), not UTF-8. "
+        "Export it again as “CSV UTF-8”."
+    ]
+
+
+def test_unterminated_quote_is_an_error(data_dir):
+    with (data_dir / "heroes.csv").open("a", encoding="utf-8") as file:
+        file.write('zz-x,"Unclosed,,,\n')
+    errors = failing_import(data_dir)
+    assert len(errors) == 1 and "not valid CSV" in errors[0]
+
+
+def test_repeated_column_is_an_error(data_dir):
+    edit(data_dir / "regions.csv", ",notes,", ",name_en,")
+    assert failing_import(data_dir) == [
+        "regions.csv, row 1, column “name_en”: this column appears more than once."
+    ]
+
+
+def test_trailing_empty_cells_and_missing_optional_columns_are_fine(data_dir):
+    import csv
+    import io
+
+    path = data_dir / "streets.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    drop = rows[0].index("name_ru")
+    rows = [row[:drop] + row[drop + 1 :] + ([""] if n else []) for n, row in enumerate(rows)]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    outcomes = Importer(data_dir).run(dry_run=True)
+    changed = {o.key for o in outcomes if o.action == "update"}
+    assert "astana-momyshuly-ave" in changed  # its Russian name would be cleared
+    assert "almaty-momyshuly-ave" not in changed  # it has none
+
+
+def test_unpublished_page_is_not_published_again(data_dir):
+    HeroPage.objects.get(slug="leonid-beda").unpublish()
+    edit(data_dir / "heroes.csv", "Lieutenant General of Aviation", "Lieutenant General (checked)")
+    outcomes = {o.key: o.action for o in Importer(data_dir).run()}
+    assert outcomes["leonid-beda"] == "kept-edited"
+    assert not HeroPage.objects.get(slug="leonid-beda").live
+
+
+def test_coordinates_are_rounded_to_six_decimal_places(data_dir):
+    edit(data_dir / "streets.csv", "43.29089,76.81567", "43.2908904999,76.81567")
+    outcomes = Importer(data_dir).run()
+    assert {o.action for o in outcomes} == {"unchanged"}  # 43.290890 is what is stored

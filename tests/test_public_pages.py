@@ -166,3 +166,23 @@ def test_search_answers_with_the_hero_of_the_matching_street(client):
 def test_search_words_must_all_match(client):
     html = get_html(client, "/search/?q=Momyshuly Kyzylorda")
     assert "Nothing matches" in html
+
+
+def test_search_and_short_links_survive_nul_bytes(client):
+    assert client.get("/search/?q=a%00b").status_code == 200
+    assert client.get("/s/ab%00cd/").status_code == 404
+
+
+def test_search_is_get_only(client):
+    assert client.post("/search/", {"q": "Momyshuly"}).status_code == 405
+
+
+def test_search_does_not_reveal_streets_through_an_unpublished_hero(client):
+    from heroes.models import HeroIndexPage, StreetHero
+
+    secret = HeroIndexPage.objects.get().add_child(
+        instance=HeroPage(title="Zhanna Zzhidden", slug="zhanna-zzhidden", live=False)
+    )
+    street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
+    StreetHero.objects.create(page=street, hero=secret)
+    assert "Nothing matches" in get_html(client, "/search/?q=Zzhidden")

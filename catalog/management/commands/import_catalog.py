@@ -23,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--overwrite-edited",
             action="store_true",
-            help="Also update pages whose latest revision was made by an editor.",
+            help=(
+                "Also update pages that people changed since the last import (an editor's "
+                "revision, a pending draft); unpublished pages get a draft, never go live."
+            ),
         )
 
     def handle(self, directory, dry_run, overwrite_edited, verbosity, **options):
@@ -51,7 +54,8 @@ class Command(BaseCommand):
         if counts.get(("hero", "kept-edited")) or counts.get(("street", "kept-edited")):
             self.stdout.write(
                 self.style.WARNING(
-                    "Pages edited by people since the last import were kept as they are; "
-                    "use --overwrite-edited to replace them with the file's values."
+                    "Pages that people changed since the last import (edited, with a pending "
+                    "draft, or unpublished) were kept as they are; use --overwrite-edited to "
+                    "replace them with the file's values."
                 )
             )
