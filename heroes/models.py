@@ -731,8 +731,10 @@ class StreetHero(Orderable):
     """Links a street to a hero it is named after (several allowed)."""
 
     page = ParentalKey(StreetPage, related_name="heroes", on_delete=models.CASCADE)
+    # CASCADE so that an old revision naming a since-deleted hero still opens; the
+    # admin refuses to delete a hero while streets are named after it (wagtail_hooks).
     hero = models.ForeignKey(
-        HeroPage, verbose_name=_("hero"), on_delete=models.PROTECT, related_name="street_links"
+        HeroPage, verbose_name=_("hero"), on_delete=models.CASCADE, related_name="street_links"
     )
 
     panels = [FieldPanel("hero")]

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from heroes.models import HeroPage, Region, Settlement, StreetPage
+from heroes.models import HeroPage, Region, Settlement, StreetHero, StreetPage
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,54 @@ def test_street_cannot_be_saved_without_a_hero(admin_client):
     with pytest.raises(ValidationError, match="at least one hero"):
         street.save_revision()
     assert StreetPage.objects.get(slug="almaty-momyshuly-ave").heroes.count() == 1
+
+
+def test_deleting_a_hero_that_streets_are_named_after_is_refused(admin_client):
+    hero = HeroPage.objects.get(slug="leonid-beda")
+    response = admin_client.post(reverse("wagtailadmin_pages:delete", args=(hero.pk,)), follow=True)
+    assert "cannot be deleted" in response.content.decode()
+    assert HeroPage.objects.filter(slug="leonid-beda").exists()
+    assert StreetPage.objects.get(slug="kostanay-beda-st").heroes.count() == 1
+
+
+def test_deleting_the_heroes_index_is_refused_not_an_error(admin_client):
+    index = HeroPage.objects.get(slug="leonid-beda").get_parent()
+    response = admin_client.post(
+        reverse("wagtailadmin_pages:delete", args=(index.pk,)), follow=True
+    )
+    assert response.status_code == 200
+    assert "cannot be deleted" in response.content.decode()
+    assert HeroPage.objects.count() == 55
+
+
+def test_hero_without_streets_can_be_deleted(admin_client):
+    hero = HeroPage.objects.get(slug="madi-begenov")
+    admin_client.post(reverse("wagtailadmin_pages:delete", args=(hero.pk,)))
+    assert not HeroPage.objects.filter(slug="madi-begenov").exists()
+
+
+def test_old_street_revision_naming_a_since_deleted_hero_still_opens(admin_client):
+    street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
+    extra = HeroPage.objects.get(slug="madi-begenov")
+    street.heroes.add(StreetHero(hero=extra))
+    old = street.save_revision()
+    street.heroes = [link for link in street.heroes.all() if link.hero_id != extra.pk]
+    street.save_revision().publish()
+    extra.delete()
+    url = reverse("wagtailadmin_pages:revisions_revert", args=(street.pk, old.pk))
+    assert admin_client.get(url).status_code == 200
+
+
+def test_bulk_deleting_heroes_that_streets_are_named_after_is_refused(admin_client):
+    heroes = HeroPage.objects.filter(slug__in=["leonid-beda", "madi-begenov"])
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    query = "&".join(f"id={hero.pk}" for hero in heroes)
+    admin_client.post(f"{url}?{query}", follow=True)
+    assert HeroPage.objects.filter(slug__in=["leonid-beda", "madi-begenov"]).count() == 2
+
+
+def test_bulk_deleting_heroes_without_streets_works(admin_client):
+    hero = HeroPage.objects.get(slug="madi-begenov")
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    admin_client.post(f"{url}?id={hero.pk}")
+    assert not HeroPage.objects.filter(slug="madi-begenov").exists()
