@@ -195,24 +195,39 @@ class SlugRulePage(Page):
                 raise ValidationError({"slug": error.messages}) from None
 
 
-class HeroIndexPage(SlugRulePage):
-    """The list of heroes: A–Z, filtered by region, award and tag, paginated."""
+class ListingPage(SlugRulePage):
+    """Base for the index pages: an introduction, then a list built by ``listing_context``."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["heroes.HeroPage"]
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def listing_context(self, request):
+        """Return the list's template context (dict); see :mod:`heroes.views`."""
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.listing_context(request))
+        return context
+
+
+class HeroIndexPage(ListingPage):
+    """The list of heroes: A–Z, filtered by region, award and tag, paginated."""
+
+    subpage_types = ["heroes.HeroPage"]
 
     class Meta:
         verbose_name = _("hero index page")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing_context(self, request):
         from .views import hero_index_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(hero_index_context(self, request))
-        return context
+        return hero_index_context(self, request)
 
 
 class HeroPageTag(TaggedItemBase):
@@ -548,24 +563,18 @@ def _new_short_code():
     return "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-class StreetIndexPage(SlugRulePage):
+class StreetIndexPage(ListingPage):
     """Streets and named places, grouped region -> settlement."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["heroes.StreetPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("street index page")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing_context(self, request):
         from .views import street_index_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(street_index_context(self, request))
-        return context
+        return street_index_context(self, request)
 
 
 class StreetPage(SlugRulePage):
