@@ -18,8 +18,6 @@ from wagtail.images import get_image_model
 from .models import HeroAward, HeroPage, Region, StreetHero, StreetPage
 
 PAGE_SIZE = 24
-
-
 PORTRAIT_FILTER = "fill-120x160"
 
 

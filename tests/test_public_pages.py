@@ -186,3 +186,14 @@ def test_search_does_not_reveal_streets_through_an_unpublished_hero(client):
     street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
     StreetHero.objects.create(page=street, hero=secret)
     assert "Nothing matches" in get_html(client, "/search/?q=Zzhidden")
+
+
+def test_server_error_page_renders_without_the_database():
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string("500.html")
+    assert len(queries) == 0
+    assert "Something went wrong" in html
