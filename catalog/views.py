@@ -39,7 +39,9 @@ def home_page_context(home):
         "counts": {
             "heroes": live_heroes().count(),
             "streets": streets.count(),
-            "settlements": Settlement.objects.filter(streets__in=streets).distinct().count(),
+            "settlements": Settlement.objects.filter(live=True, streets__in=streets)
+            .distinct()
+            .count(),
         },
     }
 

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -14,7 +15,14 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Orderable, Page
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from .dates import DatePrecision, PartialDate
@@ -59,7 +67,42 @@ class NamedInThreeLanguages(models.Model):
 # --- Places ---------------------------------------------------------------------------
 
 
-class Region(index.Indexed, NamedInThreeLanguages):
+class ReviewedSnippet(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model
+):
+    """Base for snippets whose changes go through the editorial review workflow:
+    revisions (history, compare, rollback), draft state, locking and workflows.
+
+    The database row holds the published version; drafts live in revisions. Public
+    code shows only rows with ``live=True``.
+    """
+
+    class Meta:
+        abstract = True
+
+
+def _reviewed_snippet_relations(name):
+    """The generic relations that Wagtail's snippet mixins look up (see the Wagtail docs
+    for WorkflowMixin and RevisionMixin), named for ``name``."""
+    return (
+        GenericRelation(
+            "wagtailcore.WorkflowState",
+            content_type_field="base_content_type",
+            object_id_field="object_id",
+            related_query_name=name,
+            for_concrete_model=False,
+        ),
+        GenericRelation(
+            "wagtailcore.Revision",
+            content_type_field="base_content_type",
+            object_id_field="object_id",
+            related_query_name=name,
+            for_concrete_model=False,
+        ),
+    )
+
+
+class Region(NamedInThreeLanguages, ReviewedSnippet):
     """An oblys or a city of republican significance, keyed by its ISO 3166-2:KZ code.
 
     Codes are the numeric ones in force since the ISO OBP change of 2022-11-29
@@ -85,6 +128,7 @@ class Region(index.Indexed, NamedInThreeLanguages):
     )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     name_iso_romanized = models.CharField(_("ISO romanized name"), max_length=255, blank=True)
+    workflow_states, revisions = _reviewed_snippet_relations("region")
     notes = models.TextField(_("notes"), blank=True)
     source = models.TextField(_("source"), blank=True, help_text=_("Where these facts come from."))
 
@@ -112,7 +156,7 @@ class Region(index.Indexed, NamedInThreeLanguages):
         verbose_name_plural = _("regions")
 
 
-class Settlement(index.Indexed, NamedInThreeLanguages):
+class Settlement(NamedInThreeLanguages, ReviewedSnippet):
     """A city, town, village (aul) or district centre within a region.
 
     KATO is Kazakhstan's classifier of administrative-territorial objects
@@ -129,6 +173,7 @@ class Settlement(index.Indexed, NamedInThreeLanguages):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="settlements"
     )
+    workflow_states, revisions = _reviewed_snippet_relations("settlement")
     kind = models.CharField(
         _("kind"),
         max_length=10,

@@ -30,8 +30,13 @@ def paginate(request, object_list, per_page=PAGE_SIZE, param="page"):
 
 
 def live_streets():
-    """Live, public streets with settlement and region loaded."""
-    return StreetPage.objects.live().public().select_related("settlement__region")
+    """Live, public streets in published settlements, with settlement and region loaded."""
+    return (
+        StreetPage.objects.live()
+        .public()
+        .filter(settlement__live=True, settlement__region__live=True)
+        .select_related("settlement__region")
+    )
 
 
 def live_heroes():
@@ -91,7 +96,7 @@ def hero_index_context(index_page, request):
     """Context for the hero index: ``filter_form``, ``heroes`` (a page of HeroPage), ``letters``."""
     heroes = live_heroes().child_of(index_page)
     regions = Region.objects.filter(
-        settlements__streets__in=live_streets().filter(heroes__hero__in=heroes)
+        live=True, settlements__streets__in=live_streets().filter(heroes__hero__in=heroes)
     ).distinct()
     awards = (
         HeroAward.objects.filter(page__in=heroes)
@@ -157,7 +162,8 @@ def street_index_context(index_page, request):
     """
     streets = live_streets().child_of(index_page)
     regions = (
-        Region.objects.annotate(
+        Region.objects.filter(live=True)
+        .annotate(
             street_count=Count("settlements__streets", filter=Q(settlements__streets__in=streets))
         )
         .filter(street_count__gt=0)
