@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= catalog.settings.dev
 
-.PHONY: run test venv migrate seed admin serve lint clean
+.PHONY: run test venv migrate seed accounts serve lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
@@ -26,13 +26,19 @@ migrate: venv
 seed: migrate
 	$(PY) manage.py import_catalog catalog/seed
 
-admin: migrate
-	$(PY) manage.py ensure_local_admin
+accounts: migrate
+	$(PY) manage.py ensure_local_accounts
 
+# Scheduled publishing: Wagtail's publish_scheduled every minute in the background
+# (log in .local/publish_scheduled.log), stopped when the server stops.
 serve:
+	@mkdir -p .local
+	( while sleep 60; do $(PY) manage.py publish_scheduled >> .local/publish_scheduled.log 2>&1; done ) & \
+	loop=$$!; trap "kill $$loop 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py publish_scheduled; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-run: seed admin serve
+run: seed accounts serve
 
 test: venv
 	DJANGO_SETTINGS_MODULE=catalog.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Site
@@ -88,6 +88,7 @@ class Outcome:
     key: str
     action: str  # "create", "update", "unchanged", "kept-edited"
     changed: list = field(default_factory=list)
+    submitted: bool = False  # saved as a draft and submitted for review
 
 
 # --- Reading files ----------------------------------------------------------------
@@ -741,14 +742,19 @@ def _changes(page, fields, children):
 
 
 IMPORTER_GROUP = "Catalog importers"
+PLACE_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("region", "settlement")
+    for action in ("add", "change", "publish")
+]
 
 
 def importer_account():
     """The account named in ``settings.CATALOG_IMPORTER_USERNAME``.
 
     Created on first use with login disabled, in the "Catalog importers" group,
-    which may add, change and publish pages below the site's home page and
-    nothing else (no admin access, not a superuser).
+    which may add, change and publish pages below the site's home page, regions
+    and settlements, and nothing else (no admin access, not a superuser).
     """
     from django.conf import settings
 
@@ -769,15 +775,37 @@ def importer_account():
                 content_type__app_label="wagtailcore", codename=codename
             ),
         )
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="heroes", codename__in=PLACE_PERMISSIONS)
+    )
     user.groups.add(group)
     return user
 
 
-class Importer:
-    """Plans and applies an import; see the module docstring for the rules."""
+def can_publish_import(user):
+    """Whether ``user`` may publish everything an import writes: hero and street
+    pages, regions and settlements."""
+    indexes = [HeroIndexPage.objects.first(), StreetIndexPage.objects.first()]
+    return all(index.permissions_for_user(user).can_publish() for index in indexes) and all(
+        user.has_perm(f"heroes.publish_{model}") for model in ("region", "settlement")
+    )
 
-    def __init__(self, directory, *, overwrite_edited=False, progress=None):
+
+class Importer:
+    """Plans and applies an import; see the module docstring for the rules.
+
+    ``user`` is the acting account (default: :func:`importer_account`). With
+    ``submit``, new and changed content is saved as drafts and submitted to the
+    site's workflow ("Editorial review") instead of being published; without it,
+    the acting account must be able to publish (else ``PermissionDenied``).
+    """
+
+    def __init__(
+        self, directory, *, user=None, submit=False, overwrite_edited=False, progress=None
+    ):
         self.directory = Path(directory)
+        self.acting_user = user
+        self.submit = submit
         self.overwrite_edited = overwrite_edited
         self.progress = progress or (lambda message: None)
         self.outcomes = []
@@ -799,12 +827,19 @@ class Importer:
     def run(self, *, dry_run=False):
         """Parse, then apply in one transaction (rolled back when ``dry_run``).
 
-        Returns the list of :class:`Outcome`. Raises :class:`ImportFailed`.
+        Returns the list of :class:`Outcome`. Raises :class:`ImportFailed`, or
+        ``PermissionDenied`` when publishing and the acting account cannot publish.
         """
         self.parse()
         self.outcomes = []
         with transaction.atomic():
-            self.user = importer_account()
+            self.importer = importer_account()
+            self.user = self.acting_user or self.importer
+            if not self.submit and not can_publish_import(self.user):
+                raise PermissionDenied(
+                    f"The account “{self.user}” cannot publish pages, regions and "
+                    "settlements: use --submit to send the changes for review."
+                )
             self._apply_regions()
             hero_pages = self._apply_pages(HeroPage, HeroIndexPage, self.heroes, "hero")
             settlements = self._apply_settlements()
@@ -818,22 +853,59 @@ class Importer:
                 transaction.set_rollback(True)
         return self.outcomes
 
+    def _is_edited(self, obj):
+        """Whether people changed ``obj`` since the last import: an editor's revision, a
+        pending draft, or an unpublished object. People's decisions win."""
+        latest = obj.latest_revision
+        imports = (None, self.importer.pk, self.user.pk)
+        return (
+            (latest is not None and latest.user_id not in imports)
+            or obj.has_unpublished_changes
+            or not obj.live
+        )
+
+    def _release(self, obj, *, was_live=True):
+        """Publish ``obj``'s new revision, or submit it to its workflow with ``submit``.
+
+        An object that was not live gets its draft only: it never goes live again
+        through an import.
+        """
+        revision = obj.save_revision(user=self.user, log_action=True)
+        if self.submit:
+            workflow = obj.get_workflow()
+            if workflow and not obj.workflow_in_progress:
+                workflow.start(obj, self.user)
+        elif was_live:
+            revision.publish(user=self.user)
+
+    def _upsert(self, obj, fields, children, kind, key, create):
+        """Create or update one page or snippet from a record; record the outcome."""
+        if create:
+            if self.submit:
+                obj.live = False
+            self._set_children(obj, children)
+            create(obj)
+            self._release(obj)
+            self.outcomes.append(Outcome(kind, key, "create", submitted=self.submit))
+            return
+        changed = _changes(obj, fields, children)
+        if not changed:
+            self.outcomes.append(Outcome(kind, key, "unchanged"))
+        elif self._is_edited(obj) and not self.overwrite_edited:
+            self.outcomes.append(Outcome(kind, key, "kept-edited", changed))
+        else:
+            for name, value in fields.items():
+                setattr(obj, name, value)
+            self._set_children(obj, children)
+            self._release(obj, was_live=obj.live)
+            self.outcomes.append(Outcome(kind, key, "update", changed, submitted=self.submit))
+
     def _apply_regions(self):
         existing = {region.iso_code: region for region in Region.objects.all()}
         for code, fields in self.regions.items():
-            region = existing.get(code)
-            if region is None:
-                Region.objects.create(iso_code=code, **fields)
-                self.outcomes.append(Outcome("region", code, "create"))
-                continue
-            changed = [name for name, value in fields.items() if getattr(region, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(region, name, fields[name])
-                region.save(update_fields=changed)
-            self.outcomes.append(
-                Outcome("region", code, "update" if changed else "unchanged", changed)
-            )
+            region = existing.get(code) or Region(iso_code=code, **fields)
+            create = None if region.pk else (lambda obj: obj.save())
+            self._upsert(region, fields, {}, "region", code, create)
 
     def _apply_settlements(self):
         regions = {region.iso_code: region for region in Region.objects.all()}
@@ -842,49 +914,26 @@ class Importer:
             code, name, kind = record.settlement_key
             if (code, name) in settlements:
                 continue
-            settlement, created = Settlement.objects.get_or_create(
-                region=regions[code], name_en=name, defaults={"kind": kind}
-            )
+            settlement = Settlement.objects.filter(region=regions[code], name_en=name).first()
+            if settlement is None:
+                settlement = Settlement(region=regions[code], name_en=name, kind=kind)
+                self._upsert(settlement, {}, {}, "settlement", f"{code} {name}", lambda o: o.save())
+            else:
+                self.outcomes.append(Outcome("settlement", f"{code} {name}", "unchanged"))
             settlements[(code, name)] = settlement
-            action = "create" if created else "unchanged"
-            self.outcomes.append(Outcome("settlement", f"{code} {name}", action))
         return settlements
 
     def _apply_pages(self, model, index_model, records, kind):
         index = index_model.objects.first()
-        existing = {page.slug: page for page in model.objects.child_of(index)}
-        pages = dict(existing)
+        pages = {page.slug: page for page in model.objects.child_of(index)}
         total = len(records)
         for number, record in enumerate(records.values(), start=1):
-            page = existing.get(record.slug)
+            page = pages.get(record.slug)
+            create = None
             if page is None:
                 page = model(slug=record.slug, **record.fields)
-                self._set_children(page, record.children)
-                index.add_child(instance=page)
-                page.save_revision(user=self.user, log_action=True).publish(user=self.user)
-                self.outcomes.append(Outcome(kind, record.slug, "create"))
-            else:
-                changed = _changes(page, record.fields, record.children)
-                latest = page.latest_revision
-                # People's decisions win: an editor's revision, a pending draft, or
-                # an unpublished page is not overwritten or published again.
-                edited = (
-                    (latest is not None and latest.user_id not in (None, self.user.pk))
-                    or page.has_unpublished_changes
-                    or not page.live
-                )
-                if changed and edited and not self.overwrite_edited:
-                    self.outcomes.append(Outcome(kind, record.slug, "kept-edited", changed))
-                elif changed:
-                    for name, value in record.fields.items():
-                        setattr(page, name, value)
-                    self._set_children(page, record.children)
-                    revision = page.save_revision(user=self.user, log_action=True)
-                    if page.live:  # a page taken offline gets a draft, never goes live again
-                        revision.publish(user=self.user)
-                    self.outcomes.append(Outcome(kind, record.slug, "update", changed))
-                else:
-                    self.outcomes.append(Outcome(kind, record.slug, "unchanged"))
+                create = lambda obj: index.add_child(instance=obj)  # noqa: E731
+            self._upsert(page, record.fields, record.children, kind, record.slug, create)
             pages[record.slug] = page
             if number % 100 == 0 or number == total:
                 self.progress(f"{model._meta.verbose_name_plural}: {number}/{total}")

@@ -48,9 +48,26 @@ def localized_name(obj, prefix="name"):
 class NamedInThreeLanguages(models.Model):
     """Names in Kazakh (Cyrillic), Russian and English; an empty name is unknown."""
 
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    name_kk = models.CharField(
+        _("name (Kazakh)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "In Kazakh (Cyrillic), as official documents write it. Leave empty if not known."
+        ),
+    )
+    name_ru = models.CharField(
+        _("name (Russian)"),
+        max_length=255,
+        blank=True,
+        help_text=_("In Russian, as official documents write it. Leave empty if not known."),
+    )
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=255,
+        blank=True,
+        help_text=_("In English, in the usual transliteration (e.g. Almaty, Abai Region)."),
+    )
 
     class Meta:
         abstract = True
@@ -126,10 +143,24 @@ class Region(NamedInThreeLanguages, ReviewedSnippet):
         blank=True,
         help_text=_("The letter code used before 2022-11-29, e.g. KZ-ALA."),
     )
-    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
-    name_iso_romanized = models.CharField(_("ISO romanized name"), max_length=255, blank=True)
+    category = models.CharField(
+        _("category"),
+        max_length=10,
+        choices=Category.choices,
+        help_text=_(
+            "An oblys (region) or a city of republican significance (Almaty, Astana, Shymkent)."
+        ),
+    )
+    name_iso_romanized = models.CharField(
+        _("ISO romanized name"),
+        max_length=255,
+        blank=True,
+        help_text=_("The romanized name in the ISO 3166-2 standard, e.g. Abay oblysy."),
+    )
     workflow_states, revisions = _reviewed_snippet_relations("region")
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Changes of name, code or borders, with dates.")
+    )
     source = models.TextField(_("source"), blank=True, help_text=_("Where these facts come from."))
 
     search_fields = [
@@ -171,7 +202,11 @@ class Settlement(NamedInThreeLanguages, ReviewedSnippet):
         DISTRICT = "district", _("district")
 
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="settlements"
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+        help_text=_("The region (oblys) or city of republican significance it belongs to."),
     )
     workflow_states, revisions = _reviewed_snippet_relations("settlement")
     kind = models.CharField(
@@ -186,9 +221,26 @@ class Settlement(NamedInThreeLanguages, ReviewedSnippet):
         max_length=9,
         blank=True,
         validators=[RegexValidator(r"^\d{9}$", _("A KATO code has 9 digits."))],
+        help_text=_(
+            "Kazakhstan's classifier of administrative-territorial objects (KATO), 9 digits."
+        ),
     )
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("WGS 84, decimal degrees, e.g. 43.238949. Must lie in Kazakhstan."),
+    )
+    lon = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("WGS 84, decimal degrees, e.g. 76.889709. Must lie in Kazakhstan."),
+    )
 
     search_fields = [
         index.SearchField("name_kk"),
@@ -243,7 +295,9 @@ class SlugRulePage(Page):
 class ListingPage(SlugRulePage):
     """Base for the index pages: an introduction, then a list built by ``listing_context``."""
 
-    intro = models.TextField(_("introduction"), blank=True)
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("A short text shown above the list.")
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1
@@ -290,15 +344,32 @@ class HeroPage(SlugRulePage):
     "approximate" flag (:class:`heroes.dates.PartialDate`).
     """
 
-    name_kk = models.CharField(_("name, Kazakh (Cyrillic)"), max_length=255, blank=True)
+    name_kk = models.CharField(
+        _("name, Kazakh (Cyrillic)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "In Kazakh Cyrillic, as a Kazakh-language source writes it, e.g. Бауыржан Момышұлы."
+        ),
+    )
     name_kk_latn = models.CharField(
         _("name, Kazakh (Latin)"),
         max_length=255,
         blank=True,
         help_text=_("In the 2021 Kazakh Latin alphabet, e.g. Bauyrjan Momyşūly."),
     )
-    name_ru = models.CharField(_("name, Russian"), max_length=255, blank=True)
-    name_en = models.CharField(_("name, English"), max_length=255, blank=True)
+    name_ru = models.CharField(
+        _("name, Russian"),
+        max_length=255,
+        blank=True,
+        help_text=_("In Russian, as a Russian-language source writes it, e.g. Бауыржан Момышулы."),
+    )
+    name_en = models.CharField(
+        _("name, English"),
+        max_length=255,
+        blank=True,
+        help_text=_("In English, in the usual transliteration, e.g. Bauyrzhan Momyshuly."),
+    )
 
     birth_date = models.DateField(
         _("birth date"),
@@ -311,6 +382,7 @@ class HeroPage(SlugRulePage):
         max_length=8,
         choices=DatePrecision.choices,
         default=DatePrecision.UNKNOWN,
+        help_text=_("How much of the date is known: day, month, year, or unknown."),
     )
     birth_date_approximate = models.BooleanField(
         _("birth date is approximate"), default=False, help_text=_("Shown as “c. 1920”.")
@@ -327,15 +399,25 @@ class HeroPage(SlugRulePage):
         related_name="+",
         help_text=_("Only where the settlement is known for certain."),
     )
-    death_date = models.DateField(_("death date"), null=True, blank=True)
+    death_date = models.DateField(
+        _("death date"),
+        null=True,
+        blank=True,
+        help_text=_("For a year or month only, enter the first day and set the precision."),
+    )
     death_date_precision = models.CharField(
         _("death date precision"),
         max_length=8,
         choices=DatePrecision.choices,
         default=DatePrecision.UNKNOWN,
+        help_text=_("How much of the date is known: day, month, year, or unknown."),
     )
-    death_date_approximate = models.BooleanField(_("death date is approximate"), default=False)
-    death_place = models.CharField(_("death place"), max_length=500, blank=True)
+    death_date_approximate = models.BooleanField(
+        _("death date is approximate"), default=False, help_text=_("Shown as “c. 1944”.")
+    )
+    death_place = models.CharField(
+        _("death place"), max_length=500, blank=True, help_text=_("As the source gives it.")
+    )
     death_settlement = models.ForeignKey(
         Settlement,
         verbose_name=_("death settlement"),
@@ -343,8 +425,14 @@ class HeroPage(SlugRulePage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("Only where the settlement is known for certain."),
     )
-    rank = models.CharField(_("rank"), max_length=255, blank=True)
+    rank = models.CharField(
+        _("rank"),
+        max_length=255,
+        blank=True,
+        help_text=_("The highest or final rank the sources name."),
+    )
     unit = models.TextField(_("unit"), blank=True, help_text=_("Regiment, division, front."))
     summary = models.TextField(
         _("summary"),
@@ -368,6 +456,7 @@ class HeroPage(SlugRulePage):
         ],
         verbose_name=_("biography"),
         blank=True,
+        help_text=_("The life story, with a source for every fact."),
     )
     portrait = models.ForeignKey(
         "wagtailimages.Image",
@@ -376,9 +465,20 @@ class HeroPage(SlugRulePage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("A photograph or drawing the site may publish (see author and licence)."),
     )
-    portrait_caption = models.CharField(_("portrait caption"), max_length=255, blank=True)
-    portrait_author = models.CharField(_("portrait author"), max_length=255, blank=True)
+    portrait_caption = models.CharField(
+        _("portrait caption"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the picture shows, where and when."),
+    )
+    portrait_author = models.CharField(
+        _("portrait author"),
+        max_length=255,
+        blank=True,
+        help_text=_("Photographer or artist; “unknown” if the source says so."),
+    )
     portrait_licence = models.CharField(
         _("portrait licence"),
         max_length=255,
@@ -390,6 +490,7 @@ class HeroPage(SlugRulePage):
         max_length=20,
         blank=True,
         validators=[RegexValidator(r"^Q\d+$", _("A Wikidata id looks like Q12345."))],
+        help_text=_("The person's item on Wikidata, e.g. Q1367420."),
     )
     tags = ClusterTaggableManager(through=HeroPageTag, blank=True)
 
@@ -510,7 +611,11 @@ class HeroNameVariant(Orderable):
     """Another spelling of a hero's name, e.g. Momysh-uly, Момыш-улы."""
 
     page = ParentalKey(HeroPage, related_name="name_variants", on_delete=models.CASCADE)
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_("Another spelling readers may type, e.g. Momysh-uly."),
+    )
     language = models.CharField(
         _("language or script"),
         max_length=20,
@@ -533,6 +638,7 @@ class HeroAward(Orderable):
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("The year the award was conferred, if known."),
     )
     date = models.DateField(
         _("date"), null=True, blank=True, help_text=_("Only if the day is known.")
@@ -565,14 +671,21 @@ class HeroSource(Orderable):
 
     page = ParentalKey(HeroPage, related_name="sources", on_delete=models.CASCADE)
     citation = models.TextField(_("citation"), blank=True, help_text=_("Author, title, publisher."))
-    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    url = models.URLField(
+        _("URL"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The web address of the source, if it is online."),
+    )
     archive_reference = models.CharField(
         _("archive reference"),
         max_length=255,
         blank=True,
         help_text=_("Archive, fond, opis, delo, list, e.g. TsAMO, f. 33, op. 682525, d. 107."),
     )
-    accessed = models.DateField(_("accessed"), null=True, blank=True)
+    accessed = models.DateField(
+        _("accessed"), null=True, blank=True, help_text=_("When the web page was last read.")
+    )
 
     panels = [
         FieldPanel("citation"),
@@ -595,9 +708,17 @@ class HeroExternalId(Orderable):
     """An id in a memorial database (e.g. Pamyat Naroda, OBD Memorial, Podvig Naroda)."""
 
     page = ParentalKey(HeroPage, related_name="external_ids", on_delete=models.CASCADE)
-    authority = models.CharField(_("database"), max_length=100)
-    identifier = models.CharField(_("id"), max_length=100)
-    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    authority = models.CharField(
+        _("database"),
+        max_length=100,
+        help_text=_("e.g. Pamyat Naroda, OBD Memorial, Podvig Naroda."),
+    )
+    identifier = models.CharField(
+        _("id"), max_length=100, help_text=_("The person's id in that database.")
+    )
+    url = models.URLField(
+        _("URL"), max_length=1000, blank=True, help_text=_("The person's page in that database.")
+    )
 
     panels = [FieldRowPanel([FieldPanel("authority"), FieldPanel("identifier"), FieldPanel("url")])]
 
@@ -645,11 +766,30 @@ class StreetPage(SlugRulePage):
         IN_FORCE = "in_force", _("in force")
         SIGNPOSTED = "signposted", _("signposted")
 
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    name_kk = models.CharField(
+        _("name (Kazakh)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The official Kazakh name, e.g. Момышұлы даңғылы."),
+    )
+    name_ru = models.CharField(
+        _("name (Russian)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The official Russian name, e.g. проспект Момышулы."),
+    )
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The English name, e.g. Momyshuly Avenue."),
+    )
     settlement = models.ForeignKey(
-        Settlement, verbose_name=_("settlement"), on_delete=models.PROTECT, related_name="streets"
+        Settlement,
+        verbose_name=_("settlement"),
+        on_delete=models.PROTECT,
+        related_name="streets",
+        help_text=_("The city, town or village the street or place is in."),
     )
     location_note = models.CharField(
         _("location as given by the source"),
@@ -657,7 +797,13 @@ class StreetPage(SlugRulePage):
         blank=True,
         help_text=_("District, microdistrict or address detail, e.g. “Zhuldyz microdistrict”."),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STREET)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.STREET,
+        help_text=_("Street, avenue, square, school, airport ..."),
+    )
     naming_status = models.CharField(
         _("naming status"),
         max_length=10,
@@ -670,6 +816,7 @@ class StreetPage(SlugRulePage):
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("The year the current name was given, if known."),
     )
     naming_body = models.CharField(
         _("naming body"),
@@ -677,17 +824,43 @@ class StreetPage(SlugRulePage):
         blank=True,
         help_text=_("e.g. Almaty city maslikhat and akimat."),
     )
-    naming_act_number = models.CharField(_("act number"), max_length=100, blank=True)
-    naming_act_date = models.DateField(_("act date"), null=True, blank=True)
+    naming_act_number = models.CharField(
+        _("act number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number of the decision or resolution."),
+    )
+    naming_act_date = models.DateField(
+        _("act date"), null=True, blank=True, help_text=_("The date the act was adopted.")
+    )
     naming_act_url = models.URLField(
         _("act in the legal registry"),
         max_length=1000,
         blank=True,
         help_text=_("Link to the act, e.g. on adilet.zan.kz."),
     )
-    naming_in_force = models.DateField(_("in force from"), null=True, blank=True)
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    naming_in_force = models.DateField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        help_text=_("The date the new name came into force."),
+    )
+    lat = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("WGS 84, decimal degrees, e.g. 43.29089. Must lie in Kazakhstan."),
+    )
+    lon = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("WGS 84, decimal degrees, e.g. 76.81567. Must lie in Kazakhstan."),
+    )
     short_code = models.CharField(
         _("short code"),
         max_length=12,
@@ -788,7 +961,11 @@ class StreetHero(Orderable):
     # CASCADE so that an old revision naming a since-deleted hero still opens; the
     # admin refuses to delete a hero while streets are named after it (wagtail_hooks).
     hero = models.ForeignKey(
-        HeroPage, verbose_name=_("hero"), on_delete=models.CASCADE, related_name="street_links"
+        HeroPage,
+        verbose_name=_("hero"),
+        on_delete=models.CASCADE,
+        related_name="street_links",
+        help_text=_("A hero this street or place is named after."),
     )
 
     panels = [FieldPanel("hero")]
@@ -798,9 +975,21 @@ class FormerName(Orderable):
     """An earlier name of a street, with the years it was in use where known."""
 
     page = ParentalKey(StreetPage, related_name="former_names", on_delete=models.CASCADE)
-    name = models.CharField(_("former name"), max_length=255)
-    valid_from = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
-    valid_until = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    name = models.CharField(
+        _("former name"), max_length=255, help_text=_("An earlier name, e.g. улица Ленина.")
+    )
+    valid_from = models.PositiveSmallIntegerField(
+        _("from (year)"),
+        null=True,
+        blank=True,
+        help_text=_("The year the name was given, if known."),
+    )
+    valid_until = models.PositiveSmallIntegerField(
+        _("until (year)"),
+        null=True,
+        blank=True,
+        help_text=_("The year the name was replaced, if known."),
+    )
     note = models.CharField(
         _("note"), max_length=255, blank=True, help_text=_("e.g. project name.")
     )

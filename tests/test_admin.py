@@ -115,3 +115,20 @@ def test_bulk_deleting_heroes_without_streets_works(admin_client):
     url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
     admin_client.post(f"{url}?id={hero.pk}")
     assert not HeroPage.objects.filter(slug="madi-begenov").exists()
+
+
+def test_dashboard_lists_catalogue_gaps_with_edit_links(admin_client):
+    html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Gaps in the catalogue" in html
+    assert "Heroes with an unknown birth date (26)" in html
+    aitykov = HeroPage.objects.get(slug="izgutty-aitykov")
+    assert reverse("wagtailadmin_pages:edit", args=(aitykov.pk,)) in html
+    assert "Streets with no coordinates (49)" in html
+
+
+def test_editor_guide_is_in_the_admin(admin_client):
+    response = admin_client.get(reverse("editor_guide"))
+    assert response.status_code == 200
+    assert "Entering an uncertain date" in response.content.decode()
+    home = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("editor_guide") in home
