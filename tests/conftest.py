@@ -4,6 +4,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+
+from .admin_helpers import client_for, make_user
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "catalog" / "seed"
 
@@ -18,3 +21,37 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def seed_dir():
     return SEED_DIR
+
+
+# Accounts in the groups that the editorial migration creates (catalog 0003).
+
+
+@pytest.fixture
+def editor():
+    return make_user("editor", "Editors")
+
+
+@pytest.fixture
+def moderator():
+    return make_user("moderator", "Moderators")
+
+
+@pytest.fixture
+def superuser():
+    return make_user("boss", superuser=True)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return client_for(editor)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return client_for(moderator)
+
+
+@pytest.fixture
+def public():
+    """An anonymous reader."""
+    return Client()
