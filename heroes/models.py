@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -945,6 +946,20 @@ class StreetPage(SlugRulePage):
             errors["__all__"] = _("Name at least one hero this place is named after.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def place_is_published(self):
+        """Whether the street's settlement and region are published (live)."""
+        return self.settlement.live and self.settlement.region.live
+
+    def serve(self, request, *args, **kwargs):
+        # A street in a settlement that is unpublished (or not yet approved) stays hidden.
+        if not self.place_is_published:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.place_is_published else []
 
     def get_context(self, request, *args, **kwargs):
         from .views import street_page_context

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Comment, PageViewRestriction, Revision, WorkflowState
 
-from heroes.models import Settlement, StreetHero, StreetPage
+from heroes.models import HeroPage, Settlement, StreetHero, StreetPage
 
 from .admin_helpers import (
     add_comment,
@@ -372,3 +372,25 @@ def test_no_leaks_of_drafts_unpublished_or_restricted_heroes(hidden_heroes, publ
     leaked = {text for text in _names(page) | {page.summary, page.rank} if text and text in html}
     assert not leaked
     assert 'name="password"' in html
+
+
+def test_street_in_an_unpublished_settlement_is_hidden(public):
+    Settlement.objects.get(name_en="Kostanay").unpublish()
+    assert public.get("/streets/kostanay-beda-st/").status_code == 404
+    assert "/streets/kostanay-beda-st/" not in html_of(public, "/sitemap.xml")
+
+
+def test_editors_cannot_delete_a_page_that_was_published(editor, editor_client):
+    page = hero("madi-begenov")
+    page.unpublish()
+    editor_client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,)))
+    assert HeroPage.objects.filter(pk=page.pk).exists()
+
+
+def test_editors_can_delete_their_own_never_published_draft(editor, editor_client):
+    index = hero("madi-begenov").get_parent()
+    draft = index.add_child(
+        instance=HeroPage(title="Draft by editor", slug="draft-by-editor", live=False, owner=editor)
+    )
+    editor_client.post(reverse("wagtailadmin_pages:delete", args=(draft.pk,)))
+    assert not HeroPage.objects.filter(pk=draft.pk).exists()
