@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from heroes.views import street_permalink
 
 from . import views
+from .sitemap import CatalogSitemap
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
     path("s/<slug:code>/", street_permalink, name="street_permalink"),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": CatalogSitemap}}),
 ]
 
 if settings.DEBUG:

@@ -958,9 +958,6 @@ class StreetPage(SlugRulePage):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
-    def get_sitemap_urls(self, request=None):
-        return super().get_sitemap_urls(request) if self.place_is_published else []
-
     def get_context(self, request, *args, **kwargs):
         from .views import street_page_context
 

@@ -25,6 +25,7 @@ URLS = [
     "/streets/almaty-momyshuly-ave/",
     "/search/?q=Momyshuly",
     "/search/?q=a",
+    "/sitemap.xml",
 ]
 
 
