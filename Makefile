@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= catalog.settings.dev
+# Links in notification emails and printed sign-in lines point at this server.
+export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test venv migrate seed accounts serve lint clean
 

@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
-from .dashboard import CatalogueGapsPanel
+from .dashboard import CatalogueGapsPanel, CatalogueGapView
 
 
 @hooks.register("construct_homepage_panels")
@@ -24,8 +24,11 @@ class EditorGuideView(TemplateView):
 
 
 @hooks.register("register_admin_urls")
-def editor_guide_urls():
-    return [path("editor-guide/", EditorGuideView.as_view(), name="editor_guide")]
+def editorial_urls():
+    return [
+        path("editor-guide/", EditorGuideView.as_view(), name="editor_guide"),
+        path("catalogue-gaps/<slug:key>/", CatalogueGapView.as_view(), name="catalogue_gap"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

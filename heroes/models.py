@@ -650,7 +650,8 @@ class HeroAward(Orderable):
     note = models.CharField(_("note"), max_length=255, blank=True, help_text=_("e.g. posthumous."))
 
     panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("year"), FieldPanel("date")]),
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("year"), FieldPanel("date")]),
         FieldRowPanel([FieldPanel("decree"), FieldPanel("note")]),
     ]
 

@@ -57,7 +57,7 @@ class Command(BaseCommand):
     def handle(self, **options):
         if not settings.DEBUG:
             raise CommandError("ensure_local_accounts is for local development (DEBUG on) only.")
-        lines = ["Local accounts (admin: http://127.0.0.1:8000/admin/):"]
+        lines = [f"Local accounts (admin: {settings.WAGTAILADMIN_BASE_URL}/admin/):"]
         for role, default_username, group in ROLES:
             username = os.environ.get(f"{role}_USERNAME", default_username)
             user, created = get_user_model().objects.get_or_create(
