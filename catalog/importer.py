@@ -1,17 +1,20 @@
 """Import regions, heroes and streets from the seed CSV files.
 
-``import_catalog(directory)`` reads ``regions.csv``, ``heroes.csv`` and
-``streets.csv`` (columns as in ``catalog/seed/``), checks every row, and only
-then writes, in one transaction:
+``Importer(directory).run()`` (the ``import_catalog`` command) reads
+``regions.csv``, ``heroes.csv`` and ``streets.csv`` (columns as in
+``catalog/seed/``), checks every row, and only then writes, in one transaction:
 
 * idempotent upsert keyed by ISO code (regions), ``(region, English name)``
   (settlements) and slug (heroes, streets): an unchanged row writes nothing and
   creates no revision;
 * atomic: any invalid row means nothing is saved; every error names the file,
   the row (line number in the file, header = 1), the column and the reason;
-* pages are published as revisions by the importer account, so page history
-  shows who and when; a page whose latest revision was made by someone else
-  (an editor's correction) is left alone unless ``overwrite_edited`` is set.
+* every change is a revision by the acting account (by default the importer
+  account), so history shows who and when; it is published, or with ``submit``
+  saved as a draft and submitted to the "Editorial review" workflow;
+* people's decisions win: a page or place with an editor's revision, a pending
+  draft, or taken offline is left alone unless ``overwrite_edited`` is set, and
+  an import never puts an unpublished page back online.
 
 Files are UTF-8 with or without BOM, ``,`` or ``;`` delimited, any line ending.
 Text that is mojibake (UTF-8 read as Windows-1251/1252 and saved again) or that
