@@ -197,3 +197,7 @@ def test_server_error_page_renders_without_the_database():
         html = render_to_string("500.html")
     assert len(queries) == 0
     assert "Something went wrong" in html
+
+
+def test_django_admin_is_not_mounted(client):
+    assert client.get("/django-admin/").status_code == 404

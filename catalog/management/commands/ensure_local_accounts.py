@@ -66,8 +66,10 @@ class Command(BaseCommand):
             password = _password(role, username)
             if created or os.environ.get(f"{role}_PASSWORD"):
                 user.set_password(password)
-            user.is_active = user.is_staff = True
-            user.is_superuser = group is None
+            # Wagtail's admin needs only the groups' "access admin" permission; is_staff
+            # (Django's own admin, not installed) stays for the superuser alone.
+            user.is_active = True
+            user.is_staff = user.is_superuser = group is None
             user.save()
             if group:
                 user.groups.add(Group.objects.get(name=group))
