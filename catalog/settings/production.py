@@ -1,8 +1,9 @@
 """Production: everything secret or host-specific comes from the environment.
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL.
-Optional: WAGTAILADMIN_BASE_URL, EMAIL_URL-style SMTP settings (EMAIL_HOST ...),
-SECURE_SSL_REDIRECT (default on).
+Optional: WAGTAILADMIN_BASE_URL, CSRF_TRUSTED_ORIGINS, SMTP settings (EMAIL_HOST,
+EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL),
+SECURE_SSL_REDIRECT (default on), SECURE_HSTS_SECONDS (default off), LOG_LEVEL.
 """
 
 import os
@@ -37,6 +38,10 @@ SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS: off until the operator confirms the whole domain is HTTPS-only (then e.g. 31536000).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_SECONDS else ["security.W004"]
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
