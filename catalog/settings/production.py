@@ -41,7 +41,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # HSTS: off until the operator confirms the whole domain is HTTPS-only (then e.g. 31536000).
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_SECONDS else ["security.W004"]
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
