@@ -29,7 +29,7 @@ def axe_violations(page, axe_path):
 
 
 @live_db
-def test_public_pages_pass_axe_and_are_screenshotted(seeded, new_page, axe_path):
+def test_public_pages_pass_axe_fit_the_width_and_are_screenshotted(seeded, new_page, axe_path):
     problems = []
     for viewport in VIEWPORTS:
         page = new_page(viewport)
@@ -37,7 +37,10 @@ def test_public_pages_pass_axe_and_are_screenshotted(seeded, new_page, axe_path)
             page.goto(seeded.url + path)
             screenshot(page, name, viewport)
             problems += [f"{name} {path} [{viewport}]: {v}" for v in axe_violations(page, axe_path)]
-    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > VIEWPORTS[viewport]["width"]:
+                problems.append(f"{name} {path} [{viewport}]: scrolls sideways ({width}px wide)")
+    assert not problems, "axe-core violations and overflow:\n" + "\n".join(problems)
 
 
 @live_db
