@@ -18,7 +18,8 @@ from wagtail.images import get_image_model
 from .models import HeroAward, HeroPage, Region, StreetHero, StreetPage
 
 PAGE_SIZE = 24
-PORTRAIT_FILTER = "fill-120x160"
+# The renditions that includes/hero_card.html's {% picture %} asks for.
+PORTRAIT_FILTERS = [f"format-{kind}|fill-120x160" for kind in ("avif", "webp", "jpeg")]
 
 
 def paginate(request, object_list, per_page=PAGE_SIZE, param="page"):
@@ -50,7 +51,7 @@ def with_portraits(heroes, prefix=""):
     return heroes.prefetch_related(
         Prefetch(
             f"{prefix}portrait",
-            queryset=get_image_model().objects.prefetch_renditions(PORTRAIT_FILTER),
+            queryset=get_image_model().objects.prefetch_renditions(*PORTRAIT_FILTERS),
         )
     )
 

@@ -62,3 +62,35 @@ def test_queries_per_page_do_not_grow_with_the_catalogue(client):
     before = query_counts(client)
     add_heroes_with_streets(30)
     assert query_counts(client) == before
+
+
+def give_portraits(heroes):
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from wagtail.images import get_image_model
+
+    for hero in heroes:
+        buffer = BytesIO()
+        PillowImage.new("RGB", (60, 80), (120, 90, 60)).save(buffer, "JPEG")
+        image = get_image_model().objects.create(
+            title=f"Portrait of {hero.title}", file=ImageFile(buffer, name=f"{hero.slug}.jpg")
+        )
+        hero.portrait = image
+        hero.save_revision().publish()
+
+
+def test_portrait_thumbnails_cost_no_query_per_card(client):
+    heroes = list(HeroPage.objects.order_by("title")[:24])
+    give_portraits(heroes[:2])
+    client.get("/heroes/")  # renditions are made on first view
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/heroes/").content.decode()
+    assert html.count("<picture") == 2 and 'type="image/avif"' in html
+    give_portraits(heroes[2:])
+    client.get("/heroes/")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/heroes/").content.decode()
+    assert html.count("<picture") == 24
+    assert len(many) == len(few)
