@@ -82,6 +82,47 @@ class NamedInThreeLanguages(models.Model):
         return localized_name(self)
 
 
+class Located(models.Model):
+    """A WGS 84 point (decimal degrees) checked to lie in Kazakhstan (see :mod:`heroes.geo`);
+    both coordinates or neither."""
+
+    lat = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("WGS 84, decimal degrees, e.g. 43.29089. Must lie in Kazakhstan."),
+    )
+    lon = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("WGS 84, decimal degrees, e.g. 76.81567. Must lie in Kazakhstan."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_coordinates(self):
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def coordinates(self):
+        """``(lat, lon)`` as decimal-degree strings with only the digits the source gave
+        (``43.29089``, not the stored ``43.290890``), or None."""
+        if not self.has_coordinates:
+            return None
+        return tuple(format(value.normalize(), "f") for value in (self.lat, self.lon))
+
+    def coordinate_errors(self):
+        """``{"lat"|"lon": message}`` for an invalid pair, else ``{}``."""
+        return coordinate_errors(self.lat, self.lon)
+
+
 # --- Places ---------------------------------------------------------------------------
 
 
@@ -188,7 +229,7 @@ class Region(NamedInThreeLanguages, ReviewedSnippet):
         verbose_name_plural = _("regions")
 
 
-class Settlement(NamedInThreeLanguages, ReviewedSnippet):
+class Settlement(NamedInThreeLanguages, Located, ReviewedSnippet):
     """A city, town, village (aul) or district centre within a region.
 
     KATO is Kazakhstan's classifier of administrative-territorial objects
@@ -226,22 +267,6 @@ class Settlement(NamedInThreeLanguages, ReviewedSnippet):
             "Kazakhstan's classifier of administrative-territorial objects (KATO), 9 digits."
         ),
     )
-    lat = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("WGS 84, decimal degrees, e.g. 43.238949. Must lie in Kazakhstan."),
-    )
-    lon = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("WGS 84, decimal degrees, e.g. 76.889709. Must lie in Kazakhstan."),
-    )
 
     search_fields = [
         index.SearchField("name_kk"),
@@ -270,7 +295,7 @@ class Settlement(NamedInThreeLanguages, ReviewedSnippet):
         super().clean()
         if not (self.name_kk or self.name_ru or self.name_en):
             raise ValidationError({"name_en": _("Enter the name in at least one language.")})
-        errors = coordinate_errors(self.lat, self.lon)
+        errors = self.coordinate_errors()
         if errors:
             raise ValidationError(errors)
 
@@ -745,7 +770,7 @@ class StreetIndexPage(ListingPage):
         return street_index_context(self, request)
 
 
-class StreetPage(SlugRulePage):
+class StreetPage(SlugRulePage, Located):  # noqa: DJ008 (Page.__str__ gives the title)
     """A street or other object (school, airport, ...) named after one or more heroes."""
 
     class Kind(models.TextChoices):
@@ -847,22 +872,6 @@ class StreetPage(SlugRulePage):
         blank=True,
         help_text=_("The date the new name came into force."),
     )
-    lat = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("WGS 84, decimal degrees, e.g. 43.29089. Must lie in Kazakhstan."),
-    )
-    lon = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("WGS 84, decimal degrees, e.g. 76.81567. Must lie in Kazakhstan."),
-    )
     short_code = models.CharField(
         _("short code"),
         max_length=12,
@@ -924,21 +933,9 @@ class StreetPage(SlugRulePage):
             parts.extend(p.strip() for p in line.split(" ; ") if p.strip())
         return parts
 
-    @property
-    def has_coordinates(self):
-        return self.lat is not None and self.lon is not None
-
-    @property
-    def coordinates(self):
-        """``(lat, lon)`` as decimal-degree strings with only the digits the source gave
-        (``43.29089``, not the stored ``43.290890``), or None."""
-        if not self.has_coordinates:
-            return None
-        return tuple(format(value.normalize(), "f") for value in (self.lat, self.lon))
-
     def clean(self):
         super().clean()
-        errors = coordinate_errors(self.lat, self.lon)
+        errors = self.coordinate_errors()
         if not (self.name_kk or self.name_ru or self.name_en):
             errors["name_en"] = _("Enter the name in at least one language.")
         # Checked on every save, drafts included, so no revision without a hero can

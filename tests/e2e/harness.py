@@ -1,15 +1,6 @@
-"""Shared by the browser tests (see conftest.py): Playwright driving Debian's chromium against
-pytest-django's ``live_server``, with axe-core (accessibility) and the Nu Html Checker
-(vnu.jar) from ``node_modules``.
-
-Locally a missing tool skips these tests with a message saying how to install it; with
-``CI=true`` it fails the run instead. Never run ``playwright install``: the browser is
-the system's ``chromium`` (``apt-get install chromium``).
-
-Data: live_server tests are transactional, so Django empties every table after each of
-them. They use serialized rollback (the rows the migrations created come back) and the
-``seeded`` fixture, which re-imports ``catalog/seed`` when the heroes are gone.
-"""
+"""Shared by the browser tests: the public page types (``PUBLIC_PAGES``), viewports,
+Chromium's arguments, tool paths and helpers. How the tools are found and how the
+data is kept is explained in conftest.py."""
 
 import os
 from pathlib import Path
