@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
     path("s/<slug:code>/", street_permalink, name="street_permalink"),
+    path("", include("exhibitions.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": CatalogSitemap}}),
 ]
 

@@ -82,6 +82,14 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction begins (BEGIN IMMEDIATE), so two
+    # bookings for the last places are served one after the other instead of failing
+    # with "database is locked" halfway; readers wait up to 20 s for a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,3 +147,15 @@ WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 
 # Username of the account that the importer records in page history.
 CATALOG_IMPORTER_USERNAME = os.environ.get("CATALOG_IMPORTER_USERNAME", "importer")
+
+# Exhibition bookings (exhibitions app).
+# Personal data in class-visit bookings is kept this many days after the visit, then
+# deleted by `manage.py purge_visit_bookings` (see README, "Personal data").
+VISIT_BOOKING_RETENTION_DAYS = int(os.environ.get("VISIT_BOOKING_RETENTION_DAYS", "90"))
+# Booking requests (POST) allowed per client address (django-ratelimit rate syntax).
+VISIT_BOOKING_RATE = os.environ.get("VISIT_BOOKING_RATE", "10/h")
+# The client address for rate limiting: REMOTE_ADDR, or a header set by your proxy.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# The right-hand side of iCalendar UIDs (stop-<id>@<domain>); set once, never change.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exhibition@localhost")

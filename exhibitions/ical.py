@@ -1,0 +1,169 @@
+"""iCalendar (RFC 5545) for exhibition stops and class visits, built with ``icalendar``.
+
+- UIDs: ``stop-<page id>@<domain>`` and ``visit-<booking reference>@<domain>``, where
+  ``<domain>`` is :func:`uid_domain` (stable across renders and hosts).
+- Times: timed events carry ``TZID=Asia/Almaty`` (``settings.TIME_ZONE``) and the
+  matching VTIMEZONE from the IANA data of the pinned ``tzdata`` (it includes the
+  2024-03-01 change from UTC+6 to UTC+5); all-day stops use ``VALUE=DATE`` with an
+  exclusive DTEND (RFC 5545 3.6.1). Never floating times.
+- SEQUENCE and DTSTAMP/LAST-MODIFIED come from the stop's ``calendar_sequence`` and
+  ``calendar_modified`` (see :meth:`ExhibitionStopPage.save`), so an unchanged stop
+  renders byte-identically; a cancelled stop stays with ``STATUS:CANCELLED``.
+"""
+
+import datetime
+import zoneinfo
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import StopStatus, absolute_url
+
+PRODID = "-//Heroes and their streets//Exhibition schedule//EN"
+# How often subscribed calendar apps should refetch (RFC 7986 REFRESH-INTERVAL).
+REFRESH_INTERVAL = datetime.timedelta(hours=6)
+STATUS = {
+    StopStatus.SCHEDULED: "CONFIRMED",
+    StopStatus.POSTPONED: "TENTATIVE",
+    StopStatus.CANCELLED: "CANCELLED",
+}
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def uid_domain():
+    """The right-hand side of every UID: ``settings.CALENDAR_UID_DOMAIN``, else the host of
+    ``WAGTAILADMIN_BASE_URL``. Changing it re-keys every subscriber's events, so set it once."""
+    configured = getattr(settings, "CALENDAR_UID_DOMAIN", "")
+    return configured or urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
+
+
+def local_zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _set_times(event, start, end, all_day):
+    zone = local_zone()
+    if all_day:
+        first = start.astimezone(zone).date()
+        last = end.astimezone(zone).date()
+        event.add("dtstart", first)
+        event.add("dtend", last + datetime.timedelta(days=1))  # exclusive
+    else:
+        event.add("dtstart", start.astimezone(zone))
+        event.add("dtend", end.astimezone(zone))
+
+
+def _location(stop):
+    settlement = stop.settlement
+    parts = [stop.venue, stop.address, settlement.name, settlement.region.name]
+    return ", ".join(part for part in parts if part)
+
+
+def stop_event(stop, url):
+    """The VEVENT of ``stop`` (an ExhibitionStopPage with ``settlement__region`` and its
+    parent exhibition loaded as ``stop.exhibition``); ``url`` is the stop page's full URL."""
+    exhibition = stop.exhibition
+    event = Event()
+    event.add("uid", f"stop-{stop.pk}@{uid_domain()}")
+    stamp = stop.calendar_modified or stop.last_published_at or timezone.now()
+    event.add("dtstamp", stamp.astimezone(datetime.UTC))
+    event.add("last-modified", stamp.astimezone(datetime.UTC))
+    event.add("sequence", stop.calendar_sequence)
+    _set_times(event, stop.start, stop.end, stop.all_day)
+    summary = f"{exhibition.title}: {stop.settlement.name}"
+    if stop.status == StopStatus.CANCELLED:
+        summary = _("Cancelled: %(summary)s") % {"summary": summary}
+    elif stop.status == StopStatus.POSTPONED:
+        summary = _("Postponed: %(summary)s") % {"summary": summary}
+    event.add("summary", summary)
+    event.add("location", _location(stop))
+    if stop.has_coordinates:
+        event.add("geo", (float(stop.lat), float(stop.lon)))
+    event.add("url", url)
+    lines = [exhibition.theme]
+    if stop.opening_hours:
+        lines.append(_("Opening hours: %(hours)s") % {"hours": stop.opening_hours})
+    if stop.status != StopStatus.SCHEDULED and stop.status_reason:
+        lines.append(stop.status_reason)
+    if exhibition.is_sample:
+        lines.append(_("Sample schedule: not an official date."))
+    lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("status", STATUS[stop.status])
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _calendar(name):
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)  # RFC 7986
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    return calendar
+
+
+def _add_timezones(calendar, starts, ends):
+    if not starts:
+        return
+    calendar.add_missing_timezones(
+        first_date=min(starts).date() - datetime.timedelta(days=366),
+        last_date=max(ends).date() + datetime.timedelta(days=366),
+    )
+
+
+def stops_calendar(stops, name, request):
+    """Serialised VCALENDAR (bytes) with one VEVENT per stop, in the given order."""
+    calendar = _calendar(name)
+    for stop in stops:
+        calendar.add_component(stop_event(stop, absolute_url(stop, request)))
+    _add_timezones(calendar, [s.start for s in stops], [s.end for s in stops])
+    return calendar.to_ical()
+
+
+def visit_calendar(booking, sequence=0):
+    """A VCALENDAR (bytes) with the class visit of ``booking``, for the booker's own
+    calendar (attached to emails). A cancelled booking gives ``STATUS:CANCELLED``;
+    pass a higher ``sequence`` for each update."""
+    slot = booking.slot
+    stop = slot.page.specific
+    exhibition = stop.get_parent().specific
+    calendar = _calendar(exhibition.title)
+    event = Event()
+    event.add("uid", f"visit-{booking.reference}@{uid_domain()}")
+    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("sequence", sequence)
+    _set_times(event, slot.start, slot.end, all_day=False)
+    event.add(
+        "summary",
+        _("Class visit: %(exhibition)s, %(settlement)s")
+        % {"exhibition": exhibition.title, "settlement": stop.settlement.name},
+    )
+    event.add("location", _location(stop))
+    event.add("url", absolute_url(stop))
+    event.add(
+        "description",
+        _("Booking %(reference)s: %(school)s, %(pupils)d pupils, %(adults)d adults.")
+        % {
+            "reference": booking.reference,
+            "school": booking.school,
+            "pupils": booking.pupils,
+            "adults": booking.adults,
+        },
+    )
+    cancelled = booking.status == booking.Status.CANCELLED or stop.status == StopStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    organizer.params["cn"] = vText(settings.WAGTAIL_SITE_NAME)
+    event.add("organizer", organizer)
+    calendar.add_component(event)
+    _add_timezones(calendar, [slot.start], [slot.end])
+    return calendar.to_ical()

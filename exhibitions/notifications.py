@@ -1,0 +1,124 @@
+"""Emails to bookers: the confirmation, a cancellation, and changes to their stop.
+
+Each email is plain text in the language the booking was made in, with the visit as
+an .ics attachment (see :func:`exhibitions.ical.visit_calendar`). Emails are sent
+after the transaction commits, so a rolled-back booking or edit sends nothing.
+Backend: ``settings.EMAIL_BACKEND`` (console by default, SMTP from the environment).
+"""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .ical import CONTENT_TYPE, visit_calendar
+from .models import StopStatus, VisitBooking, absolute_url
+
+logger = logging.getLogger(__name__)
+
+CANCEL_SALT = "exhibitions.visit-cancel"
+
+
+def cancel_token(booking):
+    """A signed token naming the booking (no personal data) for the booker's cancel link."""
+    return signing.dumps([booking.pk, booking.reference], salt=CANCEL_SALT, compress=True)
+
+
+def booking_from_token(token):
+    """The booking a cancel token names, or None for a forged, mangled or stale token."""
+    try:
+        pk, reference = signing.loads(token, salt=CANCEL_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return (
+        VisitBooking.objects.select_related("slot__page", "slot__page__exhibitionstoppage")
+        .filter(pk=pk, reference=reference)
+        .first()
+    )
+
+
+def cancel_url(booking):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "visit_cancel", args=[cancel_token(booking)]
+    )
+
+
+def _send(booking, kind, subject, extra=None, sequence=0):
+    stop = booking.slot.page.specific
+    context = {
+        "booking": booking,
+        "slot": booking.slot,
+        "stop": stop,
+        "exhibition": stop.get_parent().specific,
+        "stop_url": absolute_url(stop),
+        "cancel_url": cancel_url(booking),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        **(extra or {}),
+    }
+    with translation.override(booking.email_language):
+        body = render_to_string(f"exhibitions/email/{kind}.txt", context)
+        message = EmailMessage(
+            subject=f"{subject} [{booking.reference}]",
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[booking.email],
+        )
+        message.attach(
+            f"visit-{booking.reference}.ics", visit_calendar(booking, sequence), CONTENT_TYPE
+        )
+    message.send()
+
+
+def send_later(booking, kind, subject, **kwargs):
+    """Queue an email to ``booking``'s contact for after the current transaction commits.
+
+    ``kind`` names ``templates/exhibitions/email/<kind>.txt`` (``confirmation``,
+    ``cancelled``, ``changed``); ``subject`` is already translated."""
+
+    def send():
+        try:
+            _send(VisitBooking.objects.get(pk=booking.pk), kind, str(subject), **kwargs)
+        except Exception:  # an unreachable SMTP server must not undo a booking
+            logger.exception("Could not email booking %s (%s)", booking.reference, kind)
+
+    transaction.on_commit(send)
+
+
+def stop_changed(stop, previous, changed, moved_slots=()):
+    """Tell the active bookers of ``stop`` what changed; cancel their bookings if the stop
+    was cancelled. ``previous`` holds the old values of ``CALENDAR_FIELDS``;
+    ``moved_slots`` the ids of booked slots whose times changed."""
+    active = VisitBooking.objects.filter(slot__page=stop).exclude(
+        status=VisitBooking.Status.CANCELLED
+    )
+    if "status" in changed and stop.status == StopStatus.CANCELLED:
+        for booking in active:
+            booking.cancel(VisitBooking.CancelledBy.STOP)
+            send_later(
+                booking,
+                "cancelled",
+                _("Visit cancelled: the exhibition stop is cancelled"),
+                extra={"reason": stop.status_reason, "stop_cancelled": True},
+                sequence=stop.calendar_sequence + 1,
+            )
+        return
+    relevant = {"start", "end", "all_day", "venue", "address", "settlement_id", "status"}
+    if relevant & set(changed):
+        affected = active
+    elif moved_slots:
+        affected = active.filter(slot_id__in=moved_slots)
+    else:
+        return
+    for booking in affected:
+        send_later(
+            booking,
+            "changed",
+            _("Your class visit: the exhibition stop has changed"),
+            sequence=stop.calendar_sequence,
+        )
