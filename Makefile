@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine with Python 3.11+ and make:
-#   make run    virtualenv, install, migrate, load the real seed data, local admin, serve :8000
+#   make run    virtualenv, install, migrate, load the real seed data and the sample tour,
+#               local accounts, serve :8000
 #   make test   virtualenv, install, run the test suite (SQLite, or DATABASE_URL if set)
 
 PYTHON ?= python3
@@ -27,6 +28,7 @@ migrate: venv
 
 seed: migrate
 	$(PY) manage.py import_catalog catalog/seed
+	$(PY) manage.py load_sample_tour
 
 accounts: migrate
 	$(PY) manage.py ensure_local_accounts

@@ -4,13 +4,18 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
 
+from exhibitions.models import ExhibitionIndexPage
 from heroes.models import HeroIndexPage, StreetIndexPage
 
-SECTIONS = {"HeroIndexPage": "heroes", "StreetIndexPage": "streets"}
+SECTIONS = {
+    "HeroIndexPage": "heroes",
+    "StreetIndexPage": "streets",
+    "ExhibitionIndexPage": "exhibition",
+}
 
 
 def _navigation(request):
-    pages = Page.objects.live().type(HeroIndexPage, StreetIndexPage).specific()
+    pages = Page.objects.live().type(HeroIndexPage, StreetIndexPage, ExhibitionIndexPage).specific()
     urls = {SECTIONS[type(page).__name__]: page.get_url(request) for page in pages}
     urls["search"] = reverse("search")
     current = next((name for name, url in urls.items() if url and request.path.startswith(url)), "")
@@ -20,7 +25,7 @@ def _navigation(request):
 def site_navigation(request):
     """Navigation for every template, loaded with one query only when used.
 
-    ``nav.urls`` maps "heroes", "streets", "search" to URLs; ``nav.current`` is the
+    ``nav.urls`` maps "heroes", "streets", "exhibition", "search" to URLs; ``nav.current`` is the
     section the request is in ("" outside them); ``hero_index_url`` and
     ``street_index_url`` are shortcuts.
     """

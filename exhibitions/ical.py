@@ -23,7 +23,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from .models import StopStatus, absolute_url
 
 PRODID = "-//Heroes and their streets//Exhibition schedule//EN"
-# How often subscribed calendar apps should refetch (RFC 7986 REFRESH-INTERVAL).
+# How often subscribed calendar apps should refetch (RFC 7986 REFRESH-INTERVAL, and
+# X-PUBLISHED-TTL for Outlook).
 REFRESH_INTERVAL = datetime.timedelta(hours=6)
 STATUS = {
     StopStatus.SCHEDULED: "CONFIRMED",
@@ -59,7 +60,7 @@ def _set_times(event, start, end, all_day):
 def _location(stop):
     settlement = stop.settlement
     parts = [stop.venue, stop.address, settlement.name, settlement.region.name]
-    return ", ".join(part for part in parts if part)
+    return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
 def stop_event(stop, url):
@@ -107,7 +108,7 @@ def _calendar(name):
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    calendar.add("x-published-ttl", "PT6H")
     return calendar
 
 

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .ical import CONTENT_TYPE, visit_calendar
-from .models import StopStatus, VisitBooking, absolute_url
+from .models import StopStatus, VisitBooking, absolute_url, retention_days
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ def _send(booking, kind, subject, extra=None, sequence=0):
         "stop_url": absolute_url(stop),
         "cancel_url": cancel_url(booking),
         "site_name": settings.WAGTAIL_SITE_NAME,
+        "retention_days": retention_days(),
         **(extra or {}),
     }
     with translation.override(booking.email_language):

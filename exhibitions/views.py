@@ -162,6 +162,7 @@ def schedule_context(index_page, request, *, past):
         "filter_form": form,
         "active_filters": filters,
         "past": past,
+        "has_sample": any(stop.exhibition.is_sample for stop in page.object_list),
         "feed": schedule_feed(request, filters),
         "regions": regions if not past else [],
     }
