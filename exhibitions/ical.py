@@ -32,6 +32,8 @@ STATUS = {
     StopStatus.CANCELLED: "CANCELLED",
 }
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+# VTIMEZONEs start here: before Asia/Almaty moved from UTC+6 to UTC+5 on 2024-03-01.
+UTC_PLUS_5_SINCE = datetime.date(2024, 1, 1)
 
 
 def uid_domain():
@@ -116,7 +118,8 @@ def _add_timezones(calendar, starts, ends):
     if not starts:
         return
     calendar.add_missing_timezones(
-        first_date=min(starts).date() - datetime.timedelta(days=366),
+        # From before the 2024-03-01 change to UTC+5, so every calendar carries it.
+        first_date=min(min(starts).date() - datetime.timedelta(days=366), UTC_PLUS_5_SINCE),
         last_date=max(ends).date() + datetime.timedelta(days=366),
     )
 
