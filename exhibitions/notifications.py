@@ -37,7 +37,7 @@ def booking_from_token(token):
     except (signing.BadSignature, ValueError, TypeError):
         return None
     return (
-        VisitBooking.objects.select_related("slot__page", "slot__page__exhibitionstoppage")
+        VisitBooking.objects.select_related("slot__page__settlement__region")
         .filter(pk=pk, reference=reference)
         .first()
     )
@@ -45,7 +45,7 @@ def booking_from_token(token):
 
 def cancel_url(booking):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "visit_cancel", args=[cancel_token(booking)]
+        "visit_detail", args=[cancel_token(booking)]
     )
 
 

@@ -1,0 +1,377 @@
+"""Class-visit booking: the happy path, full slots, abuse guards, the signed cancel link,
+concurrent requests for the last places, emails, and retention."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+from icalendar import Calendar
+from wagtail.models import Page
+
+from exhibitions.models import StopStatus, VisitBooking, VisitSlot
+from exhibitions.notifications import cancel_token
+from heroes.models import HeroPage
+
+from .conftest import SEED_DIR
+from .exhibition_factories import local_day, make_booking, make_exhibition, make_stop
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_data(**overrides):
+    return {
+        "school": "School-gymnasium No. 56",
+        "contact_name": "Aigerim Sadykova",
+        "email": "a.sadykova@example.kz",
+        "phone": "+7 701 234 56 78",
+        "grade": "8",
+        "pupils": "25",
+        "adults": "2",
+        "language": "kk",
+        "special_needs": "One pupil uses a wheelchair.",
+        "consent": "on",
+        "website": "",
+        **overrides,
+    }
+
+
+def book_url(stop, slot):
+    return f"{stop.url}book/{slot.pk}/"
+
+
+@pytest.fixture
+def stop():
+    exhibition = make_exhibition(title="Heroes of Moscow 1941")
+    return make_stop(
+        exhibition,
+        venue="Central State Museum",
+        slots=[(local_day(7, 10), local_day(7, 11), 30)],
+    )
+
+
+def test_happy_path_books_confirms_and_emails_with_ics(
+    stop, public, django_capture_on_commit_callbacks
+):
+    slot = stop.slots.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = public.post(book_url(stop, slot), form_data())
+    assert response.status_code == 302
+    booking = VisitBooking.objects.get(slot=slot)
+    assert (booking.school, booking.pupils, booking.adults, booking.status) == (
+        "School-gymnasium No. 56",
+        25,
+        2,
+        "confirmed",
+    )
+    assert response["Location"] == f"/visits/{cancel_token(booking)}/"
+
+    (message,) = mail.outbox
+    assert message.to == ["a.sadykova@example.kz"]
+    assert booking.reference in message.subject
+    assert "Central State Museum" in message.body
+    assert "10:00–11:00" in message.body
+    assert f"/visits/{cancel_token(booking)}/" in message.body
+    (name, content, mimetype) = message.attachments[0]
+    assert name == f"visit-{booking.reference}.ics"
+    assert mimetype == "text/calendar; charset=utf-8"
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert event.decoded("DTSTART") == local_day(7, 10)
+    assert event["STATUS"] == "CONFIRMED"
+
+    detail = public.get(response["Location"])
+    assert detail.status_code == 200
+    assert booking.reference in detail.content.decode()
+    assert "no-store" in detail["Cache-Control"]
+    assert detail["X-Robots-Tag"] == "noindex"
+
+    page = public.get(stop.url).content.decode()
+    assert "3 of 30" in page  # 30 - 27 visitors
+
+
+def test_full_slot_is_refused_with_a_clear_message(stop, public):
+    slot = stop.slots.get()
+    make_booking(slot, pupils=25, adults=2)
+    response = public.post(book_url(stop, slot), form_data(pupils="5", adults="1"))
+    assert response.status_code == 409
+    assert "Only 3 places are left in this slot" in response.content.decode()
+    assert VisitBooking.objects.filter(slot=slot).count() == 1
+
+    make_booking(slot, pupils=3, adults=0)
+    response = public.post(book_url(stop, slot), form_data(pupils="1", adults="0"))
+    assert "This slot is full" in response.content.decode()
+    assert "Full" in public.get(stop.url).content.decode()
+
+
+def test_cancelled_bookings_free_their_places(stop, public):
+    slot = stop.slots.get()
+    make_booking(slot, pupils=28, adults=2).cancel(VisitBooking.CancelledBy.BOOKER)
+    response = public.post(book_url(stop, slot), form_data(pupils="28", adults="2"))
+    assert response.status_code == 302
+
+
+def test_invalid_fields_are_named_and_nothing_is_saved(stop, public):
+    slot = stop.slots.get()
+    response = public.post(
+        book_url(stop, slot),
+        form_data(email="not-an-email", phone="12", pupils="0", language="de", consent=""),
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"email", "phone", "pupils", "language", "consent"}
+    assert not VisitBooking.objects.exists()
+
+
+def test_honeypot_refuses_bots(stop, public):
+    response = public.post(book_url(stop, stop.slots.get()), form_data(website="http://spam"))
+    assert response.status_code == 400
+    assert not VisitBooking.objects.exists()
+
+
+def test_csrf_is_enforced(stop):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(book_url(stop, stop.slots.get()), form_data())
+    assert response.status_code == 403
+    assert not VisitBooking.objects.exists()
+
+
+def test_rate_limit_per_client_address(stop, public, settings):
+    settings.VISIT_BOOKING_RATE = "3/h"
+    slot = stop.slots.get()
+    for _ in range(3):
+        public.post(book_url(stop, slot), form_data(pupils="1", adults="0"))
+    assert VisitBooking.objects.count() == 3
+    response = public.post(book_url(stop, slot), form_data(pupils="1", adults="0"))
+    assert response.status_code == 429
+    assert "Too many bookings" in response.content.decode()
+    assert VisitBooking.objects.count() == 3
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.post(book_url(stop, slot), form_data(pupils="1", adults="0")).status_code == 302
+
+
+def test_past_slot_and_cancelled_stop_cannot_be_booked(public):
+    exhibition = make_exhibition()
+    past = make_stop(
+        exhibition,
+        start=local_day(-3, 10),
+        end=local_day(-1, 18),
+        slots=[(local_day(-3, 10), local_day(-3, 11), 30)],
+    )
+    response = public.post(book_url(past, past.slots.get()), form_data())
+    assert "already begun" in response.content.decode()
+    cancelled = make_stop(exhibition, status=StopStatus.CANCELLED, status_reason="Flooding.")
+    response = public.post(book_url(cancelled, cancelled.slots.get()), form_data())
+    assert "cannot be booked" in response.content.decode()
+    assert not VisitBooking.objects.exists()
+
+
+def test_unknown_slot_is_404(stop, public):
+    other = make_stop(make_exhibition())
+    assert public.get(book_url(stop, other.slots.get())).status_code == 404
+    assert public.get(f"{stop.url}book/99999999/").status_code == 404
+
+
+def test_signed_link_cancels_and_emails(stop, public, django_capture_on_commit_callbacks):
+    booking = make_booking(stop.slots.get(), email="teacher@example.kz")
+    url = f"/visits/{cancel_token(booking)}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = public.post(url)
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_by) == ("cancelled", "booker")
+    (message,) = mail.outbox
+    assert message.to == ["teacher@example.kz"]
+    (event,) = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED"
+    # A second POST changes nothing and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        public.post(url)
+    assert len(mail.outbox) == 1
+
+
+def test_forged_or_mangled_cancel_link_is_404(stop, public):
+    booking = make_booking(stop.slots.get())
+    token = cancel_token(booking)
+    assert public.get(f"/visits/{token[:-2]}xx/").status_code == 404
+    assert public.post(f"/visits/{token[:-2]}xx/").status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_cancelling_a_stop_cancels_bookings_and_emails_bookers(
+    stop, django_capture_on_commit_callbacks
+):
+    slot = stop.slots.get()
+    first = make_booking(slot, email="one@example.kz")
+    second = make_booking(slot, email="two@example.kz")
+    already = make_booking(slot, email="gone@example.kz")
+    already.cancel(VisitBooking.CancelledBy.BOOKER)
+    stop.status = StopStatus.CANCELLED
+    stop.status_reason = "The museum is closed for repairs."
+    with django_capture_on_commit_callbacks(execute=True):
+        stop.save_revision().publish()
+    for booking in (first, second):
+        booking.refresh_from_db()
+        assert (booking.status, booking.cancelled_by) == ("cancelled", "stop")
+    assert sorted(m.to[0] for m in mail.outbox) == ["one@example.kz", "two@example.kz"]
+    assert "The museum is closed for repairs." in mail.outbox[0].body
+    assert VisitSlot.objects.filter(pk=slot.pk).exists()
+
+
+def test_moving_a_booked_slot_emails_its_bookers(stop, django_capture_on_commit_callbacks):
+    slot = stop.slots.get()
+    make_booking(slot, email="one@example.kz")
+    page = stop.specific
+    moved = page.slots.all()[0]
+    moved.start += datetime.timedelta(hours=2)
+    moved.end += datetime.timedelta(hours=2)
+    page.slots = [moved]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    (message,) = mail.outbox
+    assert message.to == ["one@example.kz"]
+    assert "12:00–13:00" in message.body
+
+
+def test_publishing_a_revision_without_the_booked_slot_keeps_it(stop):
+    slot = stop.slots.get()
+    booking = make_booking(slot)
+    page = stop.specific
+    page.slots = []  # an editor's draft that drops the slot
+    page.save_revision().publish()
+    assert VisitSlot.objects.filter(pk=slot.pk, page=stop).exists()
+    assert VisitBooking.objects.get(pk=booking.pk).slot_id == slot.pk
+
+
+def test_reverting_to_a_revision_before_the_slot_keeps_slot_and_bookings(stop):
+    page = stop.specific
+    page.slots = []
+    empty_revision = page.save_revision()  # a draft with no slot, never published
+    page = type(page).objects.get(pk=page.pk)
+    bookings = [make_booking(page.slots.get()) for _ in range(3)]
+    empty_revision.publish()  # as the admin's revert-and-publish does
+    assert (
+        list(
+            VisitBooking.objects.filter(pk__in=[b.pk for b in bookings]).values_list(
+                "slot_id", flat=True
+            )
+        )
+        == [bookings[0].slot_id] * 3
+    )
+    assert VisitSlot.objects.filter(pk=bookings[0].slot_id, page=stop).exists()
+
+
+def test_purge_deletes_only_bookings_older_than_the_retention(settings):
+    exhibition = make_exhibition()
+    old_stop = make_stop(
+        exhibition,
+        start=local_day(-100, 10),
+        end=local_day(-99, 18),
+        slots=[(local_day(-100, 10), local_day(-100, 11), 30)],
+    )
+    recent_stop = make_stop(
+        exhibition,
+        start=local_day(-10, 10),
+        end=local_day(-9, 18),
+        slots=[(local_day(-10, 10), local_day(-10, 11), 30)],
+    )
+    old = make_booking(old_stop.slots.get())
+    recent = make_booking(recent_stop.slots.get())
+    call_command("purge_visit_bookings", "--dry-run", verbosity=0)
+    assert VisitBooking.objects.count() == 2
+    settings.VISIT_BOOKING_RETENTION_DAYS = 90
+    call_command("purge_visit_bookings", verbosity=0)
+    assert not VisitBooking.objects.filter(pk=old.pk).exists()
+    assert VisitBooking.objects.filter(pk=recent.pk).exists()
+    call_command("purge_visit_bookings", "--days", "5", verbosity=0)
+    assert not VisitBooking.objects.exists()
+
+
+def test_no_personal_data_in_public_output(stop, public):
+    booking = make_booking(
+        stop.slots.get(),
+        school="Secret school No. 99",
+        contact_name="Zhanar Bekova",
+        email="zhanar.bekova@example.kz",
+        phone="+7 777 000 11 22",
+        special_needs="Pupil with epilepsy",
+    )
+    from django.urls import reverse
+
+    exhibition = stop.get_parent()
+    index = exhibition.get_parent()
+    urls = [
+        index.url,
+        f"{index.url}past/",
+        f"{index.url}region/KZ-75/",
+        exhibition.url,
+        stop.url,
+        book_url(stop, stop.slots.get()),
+        reverse("calendar_all"),
+        reverse("calendar_exhibition", args=[exhibition.pk]),
+        reverse("calendar_region", args=["kz-75"]),
+        reverse("calendar_settlement", args=[stop.settlement_id]),
+        "/sitemap.xml",
+        "/search/?q=Bekova",
+        "/search/?q=Secret",
+    ]
+    for url in urls:
+        response = public.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for value in (
+            booking.school,
+            booking.contact_name,
+            booking.email,
+            booking.phone,
+            booking.special_needs,
+            booking.reference,
+        ):
+            assert value not in body, (url, value)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_requests_for_the_last_places_never_overbook():
+    """12 classes of 5 visitors ask at once for a slot with 30 places: exactly 6 get in."""
+    # Real transactions (each thread has its own connection); an earlier transactional
+    # test may have emptied the tables, leaving only the rows the migrations made.
+    if not HeroPage.objects.exists():
+        call_command("import_catalog", str(SEED_DIR), verbosity=0)
+    else:
+        Page.fix_tree(fix_paths=False)
+    exhibition = make_exhibition()
+    stop = make_stop(exhibition, slots=[(local_day(9, 10), local_day(9, 11), 30)])
+    slot = stop.slots.get()
+    url = book_url(stop, slot)
+    barrier = threading.Barrier(12)
+    statuses = []
+
+    def request(n):
+        try:
+            client = Client(REMOTE_ADDR=f"10.0.0.{n}")
+            barrier.wait()
+            response = client.post(url, form_data(pupils="4", adults="1", email=f"t{n}@example.kz"))
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302] * 6 + [409] * 6
+    assert VisitBooking.objects.filter(slot=slot).count() == 6
+    assert sum(b.visitors for b in VisitBooking.objects.filter(slot=slot)) == 30
