@@ -347,6 +347,8 @@ class VisitBookingForm(forms.ModelForm):
         for name, token in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
         self.fields["phone"].widget.input_type = "tel"
+        # Radio buttons without the empty "---------" choice.
+        self.fields["language"].choices = VisitBooking._meta.get_field("language").choices
 
     def clean_website(self):
         if self.cleaned_data["website"]:

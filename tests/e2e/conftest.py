@@ -6,7 +6,8 @@ the system's ``chromium`` (``apt-get install chromium``).
 
 Data: live_server tests are transactional, so Django empties every table after each of
 them. They use serialized rollback (the rows the migrations created come back) and the
-``seeded`` fixture, which re-imports ``catalog/seed`` when the heroes are gone.
+``seeded`` fixture, which re-imports ``catalog/seed`` when the heroes are gone and loads
+the sample exhibition tour.
 """
 
 import os
@@ -100,4 +101,5 @@ def seeded(live_server):
         # The first such test restores the serialized rows over the session's seed,
         # resetting the tree's child counts (pages then look childless): recount.
         Page.fix_tree(fix_paths=False)
+    call_command("load_sample_tour", verbosity=0)  # idempotent
     return live_server

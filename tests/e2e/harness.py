@@ -45,7 +45,27 @@ PUBLIC_PAGES = [
     ("street", "/streets/almaty-momyshuly-ave/"),
     ("search", "/search/?q=Momyshuly"),
     ("404", "/heroes/no-such-hero/"),
+    ("exhibition schedule", "/exhibition/"),
+    ("schedule filtered", "/exhibition/?region=KZ-71"),
+    ("past stops", "/exhibition/past/"),
+    ("printable region schedule", "/exhibition/region/KZ-71/"),
+    ("exhibition", "/exhibition/sample-tour/"),
+    ("exhibition stop", "/exhibition/sample-tour/astana/"),
+    ("booking form", lambda: sample_booking_path("astana")),
 ]
+
+
+def sample_booking_path(stop_slug):
+    """The booking form of the first slot of a sample-tour stop (its id varies)."""
+    from exhibitions.models import ExhibitionStopPage
+
+    stop = ExhibitionStopPage.objects.get(slug=stop_slug)
+    return f"{stop.url}book/{stop.slots.order_by('start').first().pk}/"
+
+
+def page_path(path):
+    """A ``PUBLIC_PAGES`` path: a string, or a function returning one."""
+    return path() if callable(path) else path
 
 
 def require(ok, what, how):

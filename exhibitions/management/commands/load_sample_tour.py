@@ -86,7 +86,8 @@ class Command(BaseCommand):
         if index is None:
             raise CommandError("No exhibition index page: run migrate first.")
         if ExhibitionPage.objects.filter(slug=SLUG).exists():
-            self.stdout.write("Sample tour already loaded; left alone.")
+            if options["verbosity"]:
+                self.stdout.write("Sample tour already loaded; left alone.")
             return
         settlements = {
             (s.name_en, s.region.iso_code): s for s in Settlement.objects.select_related("region")
@@ -131,7 +132,7 @@ class Command(BaseCommand):
                 start, end = _at(first, 10), _at(first, 16)
             stop = ExhibitionStopPage(
                 title=f"{name}, {first:%Y-%m-%d}",
-                slug=f"{name.lower()}-{first:%Y-%m-%d}",
+                slug=name.lower(),
                 venue=venue,
                 settlement=settlements[(name, code)],
                 start=start,
@@ -155,4 +156,5 @@ class Command(BaseCommand):
                 ]
             exhibition.add_child(instance=stop)
             stop.save_revision().publish()
-        self.stdout.write(f"Sample tour loaded: {len(STOPS)} stops.")
+        if options["verbosity"]:
+            self.stdout.write(f"Sample tour loaded: {len(STOPS)} stops.")
