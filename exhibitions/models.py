@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -283,8 +284,10 @@ class ExhibitionStopPage(RoutablePageMixin, SlugRulePage, Located):  # noqa: DJ0
         verbose_name = _("exhibition stop")
         verbose_name_plural = _("exhibition stops")
 
-    @classmethod
-    def get_base_form_class(cls):  # noqa: D102 (Wagtail hook)
+    @classproperty
+    def base_form_class(cls):
+        """The admin form (Wagtail reads ``base_form_class``), imported late: forms
+        import this module."""
         from .forms import ExhibitionStopPageForm
 
         return ExhibitionStopPageForm
