@@ -1,0 +1,169 @@
+"""The public exhibition pages: schedule, filters, archive, stop pages, sample labels."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exhibitions.models import ExhibitionPage, ExhibitionStopPage, StopStatus
+from heroes.models import HeroPage, Settlement
+
+from .exhibition_factories import (
+    index_page,
+    local_day,
+    make_exhibition,
+    make_stop,
+    seed_settlement,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_stops(response):
+    """Stop page ids on a schedule page, in order."""
+    return [stop.pk for stop in response.context["stops"]]
+
+
+@pytest.fixture
+def tour():
+    exhibition = make_exhibition(title="Heroes of Moscow 1941")
+    astana = seed_settlement("Astana", "KZ-71")
+    karaganda = seed_settlement("Karaganda", "KZ-35")
+    return {
+        "exhibition": exhibition,
+        "past": make_stop(exhibition, start=local_day(-20, 10), end=local_day(-18, 18)),
+        "almaty": make_stop(exhibition, start=local_day(40, 10), end=local_day(41, 18)),
+        "astana": make_stop(
+            exhibition, settlement=astana, start=local_day(5, 10), end=local_day(6, 18)
+        ),
+        "karaganda": make_stop(
+            exhibition, settlement=karaganda, start=local_day(12, 10), end=local_day(13, 18)
+        ),
+    }
+
+
+def test_upcoming_soonest_first_and_past_in_the_archive(tour, public):
+    index = index_page()
+    response = public.get(index.url)
+    assert listed_stops(response) == [tour[k].pk for k in ("astana", "karaganda", "almaty")]
+    response = public.get(index.url + "past/")
+    assert listed_stops(response) == [tour["past"].pk]
+
+
+def test_filters_by_region_settlement_and_month(tour, public):
+    url = index_page().url
+    assert listed_stops(public.get(url, {"region": "KZ-71"})) == [tour["astana"].pk]
+    karaganda = tour["karaganda"].settlement_id
+    assert listed_stops(public.get(url, {"settlement": karaganda})) == [tour["karaganda"].pk]
+    # 35 days apart, so never in the same month.
+    month = tour["almaty"].local_start.strftime("%Y-%m")
+    assert listed_stops(public.get(url, {"month": month})) == [tour["almaty"].pk]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"region": "KZ-00"},
+        {"region": "<script>"},
+        {"settlement": "abc"},
+        {"settlement": "99999999"},
+        {"month": "2020-13"},
+        {"month": "1941-06"},
+        {"page": "-1"},
+    ],
+)
+def test_bad_filter_values_are_ignored_with_a_message(tour, public, query):
+    response = public.get(index_page().url, query)
+    assert response.status_code == 200
+    assert len(listed_stops(response)) == 3  # nothing filtered out
+    if "page" not in query:
+        assert "A filter value was not recognised and was ignored." in response.content.decode()
+
+
+def test_drafts_unpublished_and_hidden_places_stay_out(tour, public):
+    index = index_page()
+    draft = make_stop(tour["exhibition"], live=False)
+    hidden_exhibition = make_exhibition()
+    orphan = make_stop(hidden_exhibition)
+    hidden_exhibition.unpublish()
+    shown = listed_stops(public.get(index.url))
+    assert draft.pk not in shown and orphan.pk not in shown
+    assert public.get(orphan.url).status_code == 404
+    # A stop in a settlement that is not published (e.g. unpublished by a moderator).
+    Settlement.objects.filter(pk=tour["astana"].settlement_id).update(live=False)
+    assert tour["astana"].pk not in listed_stops(public.get(index.url))
+    assert public.get(tour["astana"].url).status_code == 404
+
+
+def test_stop_page_shows_local_heroes_streets_slots_and_status(tour, public):
+    stop = tour["almaty"]
+    hero = HeroPage.objects.get(slug="bauyrzhan-momyshuly")
+    hero.birth_settlement = stop.settlement
+    hero.save_revision().publish()
+    response = public.get(stop.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Heroes born in Almaty" in html and "Bauyrzhan Momyshuly" in html
+    assert "Streets in Almaty named after heroes" in html and "Momyshuly Avenue" in html
+    assert "30 of 30" in html
+    assert f"book/{stop.slots.get().pk}/" in html
+
+    stop.status = StopStatus.POSTPONED
+    stop.status_reason = "The hall is being repaired."
+    stop.save_revision().publish()
+    html = public.get(stop.url).content.decode()
+    assert "This stop is postponed." in html and "The hall is being repaired." in html
+    assert f"book/{stop.slots.get().pk}/" not in html  # no booking while postponed
+
+
+def test_printable_region_schedule(tour, public):
+    response = public.get(index_page().url + "region/KZ-35/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Exhibition schedule: Karaganda Region" in html
+    assert tour["karaganda"].venue in html
+    assert public.get(index_page().url + "region/KZ-00/").status_code == 404
+
+
+def test_sample_tour_is_labelled_and_loads_once(public):
+    call_command("load_sample_tour", verbosity=0)
+    call_command("load_sample_tour", verbosity=0)
+    exhibition = ExhibitionPage.objects.get(slug="sample-tour")
+    assert exhibition.is_sample
+    stops = ExhibitionStopPage.objects.child_of(exhibition)
+    assert stops.count() == 7
+    assert {s.status for s in stops} == {"scheduled", "postponed", "cancelled"}
+    for url in (index_page().url, exhibition.url, stops.get(slug="astana").url):
+        assert "Sample schedule" in public.get(url).content.decode(), url
+    feed = public.get("/calendar/exhibition-stops.ics").content.decode()
+    assert "Sample schedule: not an official date." in feed
+
+
+def test_real_exhibitions_carry_no_sample_label(tour, public):
+    for url in (index_page().url, tour["exhibition"].url, tour["almaty"].url):
+        assert "Sample schedule" not in public.get(url).content.decode(), url
+
+
+def test_queries_do_not_grow_with_the_number_of_stops(tour, public):
+    urls = [
+        index_page().url,
+        index_page().url + "region/KZ-75/",
+        tour["exhibition"].url,
+        tour["almaty"].url,
+    ]
+
+    def counts():
+        result = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert public.get(url).status_code == 200
+            result[url] = len(queries)
+        return result
+
+    counts()  # warm Wagtail's site and content-type caches
+    before = counts()
+    for day in range(15, 35):
+        make_stop(tour["exhibition"], start=local_day(day, 10), end=local_day(day, 18))
+    after = counts()
+    assert after == before, (before, after)
+    assert max(after.values()) <= 21, after
