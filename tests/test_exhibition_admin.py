@@ -38,6 +38,7 @@ from .admin_helpers import (
     workflow_action_url,
 )
 from .exhibition_factories import (
+    ALMATY,
     index_page,
     local_day,
     make_booking,
@@ -652,17 +653,29 @@ def test_reordering_slots_keeps_their_ids(moderator_client, tour):
     assert_kept(tour)
 
 
-def test_removing_a_slot_with_only_cancelled_bookings_keeps_it(moderator_client, tour):
-    """Its bookings are kept (PROTECT): the slot stays, the page publishes, no error."""
+def test_removing_a_slot_with_only_cancelled_bookings_is_refused(moderator_client, tour):
+    """Its cancelled bookings are kept until purged (PROTECT), so the editor says so."""
     slot = tour.taraz.slots.get()
     action_url, data = get_edit_form(moderator_client, edit_url(tour.taraz))
     data[f"{slot_prefix(data, slot)}-DELETE"] = ["1"]
     response = submit_edit_form(
         moderator_client, edit_url(tour.taraz), action="action-publish", data=data
     )
-    assert response.status_code == 302, form_errors(response)
+    assert response.status_code == 200
+    assert "has cancelled bookings, kept until they are purged" in response.content.decode()
     assert VisitSlot.objects.filter(pk=slot.pk).exists()
     assert_kept(tour, tour.taraz)
+
+
+def test_a_booked_stop_cannot_expire_before_its_last_booked_slot(moderator_client, tour):
+    action_url, data = get_edit_form(moderator_client, edit_url(tour.almaty))
+    data["expire_at"] = [(tour.early.start - HOUR).astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")]
+    response = submit_edit_form(
+        moderator_client, edit_url(tour.almaty), action="action-publish", data=data
+    )
+    assert response.status_code == 200
+    assert "the stop cannot expire before" in response.content.decode()
+    assert fresh(tour.almaty).expire_at is None
 
 
 def draft_without(stop, slot, user):
