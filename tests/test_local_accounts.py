@@ -10,18 +10,23 @@ pytestmark = pytest.mark.django_db
 def password_dir(tmp_path, monkeypatch, settings):
     settings.DEBUG = True
     monkeypatch.setattr(ensure_local_accounts, "PASSWORD_DIR", tmp_path)
-    for role in ("ADMIN", "EDITOR", "MODERATOR"):
+    for role in ("ADMIN", "EDITOR", "MODERATOR", "STAFF"):
         monkeypatch.delenv(f"{role}_PASSWORD", raising=False)
         monkeypatch.setenv(f"{role}_USERNAME", f"local{role.lower()}")
     return tmp_path
 
 
-def test_creates_admin_editor_and_moderator_and_prints_kept_passwords(
+def test_creates_admin_editor_moderator_and_staff_and_prints_kept_passwords(
     password_dir, capsys, django_user_model
 ):
     call_command("ensure_local_accounts")
     out = capsys.readouterr().out
-    for role, group in (("admin", None), ("editor", "Editors"), ("moderator", "Moderators")):
+    for role, group in (
+        ("admin", None),
+        ("editor", "Editors"),
+        ("moderator", "Moderators"),
+        ("staff", "Exhibition staff"),
+    ):
         user = django_user_model.objects.get(username=f"local{role}")
         password = (password_dir / f"local{role}-password").read_text().strip()
         assert f"password: {password}" in out

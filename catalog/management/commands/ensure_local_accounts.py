@@ -1,6 +1,6 @@
 """``manage.py ensure_local_accounts``: accounts for trying the site and its review workflow.
 
-Creates (or finds) three local accounts:
+Creates (or finds) four local accounts:
 
 ======== ============================= ====================== =====================
 username  role                          password variable      group
@@ -8,10 +8,11 @@ username  role                          password variable      group
 admin     superuser                     ``ADMIN_PASSWORD``     (all permissions)
 editor    edits, submits for review     ``EDITOR_PASSWORD``    Editors
 moderator approves, rejects, publishes  ``MODERATOR_PASSWORD`` Moderators
+staff     sees and manages class visits ``STAFF_PASSWORD``     Exhibition staff
 ======== ============================= ====================== =====================
 
 Usernames can be changed with ``ADMIN_USERNAME``, ``EDITOR_USERNAME``,
-``MODERATOR_USERNAME``. A password is set when the account is created, or when
+``MODERATOR_USERNAME``, ``STAFF_USERNAME``. A password is set when the account is created, or when
 its variable is given: from the variable, else generated once and kept in
 ``.local/<username>-password`` (git-ignored, mode 600) so every ``make run``
 prints the same one. A password changed in the admin is never reset otherwise.
@@ -34,6 +35,7 @@ ROLES = [
     ("ADMIN", "admin", None),
     ("EDITOR", "editor", "Editors"),
     ("MODERATOR", "moderator", "Moderators"),
+    ("STAFF", "staff", "Exhibition staff"),
 ]
 
 
@@ -52,7 +54,7 @@ def _password(role, username):
 
 
 class Command(BaseCommand):
-    help = "Create or find the local admin, editor and moderator accounts and print their sign-in."
+    help = "Create or find the local admin, editor, moderator and staff accounts; print sign-in."
 
     def handle(self, **options):
         if not settings.DEBUG:
