@@ -89,6 +89,9 @@ def test_drafts_unpublished_and_hidden_places_stay_out(tour, public):
     shown = listed_stops(public.get(index.url))
     assert draft.pk not in shown and orphan.pk not in shown
     assert public.get(orphan.url).status_code == 404
+    sitemap = public.get("/sitemap.xml").content.decode()
+    assert f"/{tour['almaty'].slug}/" in sitemap
+    assert f"/{orphan.slug}/" not in sitemap and f"/{draft.slug}/" not in sitemap
     # A stop in a settlement that is not published (e.g. unpublished by a moderator).
     Settlement.objects.filter(pk=tour["astana"].settlement_id).update(live=False)
     assert tour["astana"].pk not in listed_stops(public.get(index.url))
