@@ -495,6 +495,19 @@ class VisitBooking(models.Model):
         STAFF = "staff", _("exhibition staff")
         STOP = "stop", _("the stop was cancelled")
 
+    # What the booker gives in the public form (personal data among it).
+    BOOKER_FIELDS = [
+        "school",
+        "contact_name",
+        "email",
+        "phone",
+        "grade",
+        "pupils",
+        "adults",
+        "language",
+        "special_needs",
+    ]
+
     slot = models.ForeignKey(
         VisitSlot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="bookings"
     )

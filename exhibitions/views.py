@@ -319,17 +319,7 @@ class VisitBookingForm(forms.ModelForm):
 
     class Meta:
         model = VisitBooking
-        fields = [
-            "school",
-            "contact_name",
-            "email",
-            "phone",
-            "grade",
-            "pupils",
-            "adults",
-            "language",
-            "special_needs",
-        ]
+        fields = VisitBooking.BOOKER_FIELDS
         widgets = {
             "special_needs": forms.Textarea(attrs={"rows": 3}),
             "language": forms.RadioSelect,
