@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from django.utils.translation import ngettext
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from .models import StopStatus, absolute_url
 
@@ -59,7 +60,9 @@ def _set_times(event, start, end, all_day):
         event.add("dtend", end.astimezone(zone))
 
 
-def _location(stop):
+def stop_location(stop):
+    """“Venue, address, settlement, region” without empty or repeated parts (Astana is a
+    settlement and a region)."""
     settlement = stop.settlement
     parts = [stop.venue, stop.address, settlement.name, settlement.region.name]
     return ", ".join(dict.fromkeys(part for part in parts if part))
@@ -82,7 +85,7 @@ def stop_event(stop, url):
     elif stop.status == StopStatus.POSTPONED:
         summary = _("Postponed: %(summary)s") % {"summary": summary}
     event.add("summary", summary)
-    event.add("location", _location(stop))
+    event.add("location", stop_location(stop))
     if stop.has_coordinates:
         event.add("geo", (float(stop.lat), float(stop.lon)))
     event.add("url", url)
@@ -100,12 +103,12 @@ def stop_event(stop, url):
     return event
 
 
-def _calendar(name):
+def _calendar(name, method="PUBLISH"):
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("name", name)  # RFC 7986
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
@@ -116,6 +119,15 @@ def _calendar(name):
 
 def _add_timezones(calendar, starts, ends):
     if not starts:
+        # RFC 5545 wants at least one component: an empty feed carries the zone alone.
+        today = timezone.localdate()
+        calendar.add_component(
+            Timezone.from_tzid(
+                settings.TIME_ZONE,
+                first_date=UTC_PLUS_5_SINCE,
+                last_date=today + datetime.timedelta(days=366),
+            )
+        )
         return
     calendar.add_missing_timezones(
         # From before the 2024-03-01 change to UTC+5, so every calendar carries it.
@@ -134,13 +146,17 @@ def stops_calendar(stops, name, request):
 
 
 def visit_calendar(booking, sequence=0):
-    """A VCALENDAR (bytes) with the class visit of ``booking``, for the booker's own
-    calendar (attached to emails). A cancelled booking gives ``STATUS:CANCELLED``;
-    pass a higher ``sequence`` for each update."""
+    """``(ics bytes, method)``: the class visit of ``booking`` for the booker's own calendar
+    (attached to emails). A cancelled booking, or a booking of a cancelled stop, gives
+    ``METHOD:CANCEL`` with ``STATUS:CANCELLED`` (RFC 5546 3.2.5), which calendar apps
+    apply to the event with the same UID; otherwise ``METHOD:PUBLISH``. Pass a higher
+    ``sequence`` for each update."""
     slot = booking.slot
     stop = slot.page.specific
     exhibition = stop.get_parent().specific
-    calendar = _calendar(exhibition.title)
+    cancelled = booking.status == booking.Status.CANCELLED or stop.status == StopStatus.CANCELLED
+    method = "CANCEL" if cancelled else "PUBLISH"
+    calendar = _calendar(exhibition.title, method)
     event = Event()
     event.add("uid", f"visit-{booking.reference}@{uid_domain()}")
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
@@ -151,23 +167,28 @@ def visit_calendar(booking, sequence=0):
         _("Class visit: %(exhibition)s, %(settlement)s")
         % {"exhibition": exhibition.title, "settlement": stop.settlement.name},
     )
-    event.add("location", _location(stop))
+    event.add("location", stop_location(stop))
     event.add("url", absolute_url(stop))
+    visitors = ngettext("%(pupils)d pupil", "%(pupils)d pupils", booking.pupils) % {
+        "pupils": booking.pupils
+    }
+    adults = ngettext("%(adults)d adult", "%(adults)d adults", booking.adults) % {
+        "adults": booking.adults
+    }
     event.add(
         "description",
-        _("Booking %(reference)s: %(school)s, %(pupils)d pupils, %(adults)d adults.")
+        _("Booking %(reference)s: %(school)s, %(pupils)s, %(adults)s.")
         % {
             "reference": booking.reference,
             "school": booking.school,
-            "pupils": booking.pupils,
-            "adults": booking.adults,
+            "pupils": visitors,
+            "adults": adults,
         },
     )
-    cancelled = booking.status == booking.Status.CANCELLED or stop.status == StopStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
     organizer.params["cn"] = vText(settings.WAGTAIL_SITE_NAME)
     event.add("organizer", organizer)
     calendar.add_component(event)
     _add_timezones(calendar, [slot.start], [slot.end])
-    return calendar.to_ical()
+    return calendar.to_ical(), method

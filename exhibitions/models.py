@@ -337,8 +337,11 @@ class ExhibitionStopPage(RoutablePageMixin, SlugRulePage, Located):  # noqa: DJ0
     def save(self, *args, **kwargs):
         """Save, keeping booked slots and the calendar fields consistent.
 
+        - An all-day stop runs from its first day's 00:00 to its last day's 23:59:59
+          (local time).
         - A slot with bookings that the new content leaves out (an older revision, a
-          scheduled or approved draft) is put back: bookings are never deleted by an edit.
+          scheduled or approved draft) is put back, and a booked slot's capacity never
+          drops below its booked visitors: bookings are never deleted by an edit.
         - ``calendar_sequence`` grows by one when a field a calendar shows changes;
           it is read from the database row, so reverting to an old revision never
           lowers it.
@@ -347,6 +350,15 @@ class ExhibitionStopPage(RoutablePageMixin, SlugRulePage, Located):  # noqa: DJ0
         """
         update_fields = kwargs.get("update_fields")
         full_save = update_fields is None
+        if self.all_day and self.start and self.end:
+            # Whole local days: from the first day's 00:00 to the last day's end, so the
+            # stop is upcoming until its last day is over.
+            self.start = timezone.make_aware(
+                datetime.datetime.combine(self.first_day, datetime.time.min)
+            )
+            self.end = timezone.make_aware(
+                datetime.datetime.combine(self.last_day, datetime.time(23, 59, 59))
+            )
         previous = None
         if self.pk:
             previous = (
@@ -404,6 +416,14 @@ class ExhibitionStopPage(RoutablePageMixin, SlugRulePage, Located):  # noqa: DJ0
         )
         if missing:
             self.slots = list(pending) + missing
+        # A revision made before classes booked may give a slot less room than is booked
+        # (the editor form refuses that; approval or scheduling of an older draft cannot).
+        taken = dict(
+            VisitSlot.objects.filter(pk__in=kept).annotate(n=places_taken()).values_list("pk", "n")
+        )
+        for slot in pending:
+            if slot.pk and slot.capacity < taken.get(slot.pk, 0):
+                slot.capacity = taken[slot.pk]
 
     # --- serving --------------------------------------------------------------------
 
@@ -542,6 +562,7 @@ class VisitBooking(models.Model):
     special_needs = models.TextField(
         _("special needs"),
         blank=True,
+        max_length=2000,
         help_text=_("Wheelchair users, hearing or sight, anything the guides should know."),
     )
     status = models.CharField(
@@ -558,6 +579,9 @@ class VisitBooking(models.Model):
         _("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True
     )
     staff_note = models.TextField(_("staff note"), blank=True)
+    # SEQUENCE of the visit in the booker's calendar: grows with each email that
+    # updates or cancels it (RFC 5545 3.8.7.4).
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("booked at"), default=timezone.now, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
 
@@ -578,22 +602,25 @@ class VisitBooking(models.Model):
         return self.slot.page.specific_deferred
 
     def cancel(self, by):
-        """Mark cancelled by ``by`` (a :class:`CancelledBy` value); saves. Idempotent:
-        returns False if it was already cancelled."""
-        if self.status == self.Status.CANCELLED:
-            return False
-        self.status = self.Status.CANCELLED
-        self.cancelled_by = by
-        self.cancelled_at = timezone.now()
-        self.save(update_fields=["status", "cancelled_by", "cancelled_at"])
-        return True
+        """Mark cancelled by ``by`` (a :class:`CancelledBy` value) in one conditional
+        UPDATE, so that of concurrent cancels exactly one wins. Returns True for the one
+        that cancelled it, False if it was already cancelled (send no email then)."""
+        now = timezone.now()
+        changed = VisitBooking.objects.filter(pk=self.pk, status=self.Status.CONFIRMED).update(
+            status=self.Status.CANCELLED, cancelled_by=by, cancelled_at=now
+        )
+        if changed:
+            self.status, self.cancelled_by, self.cancelled_at = self.Status.CANCELLED, by, now
+        else:
+            self.refresh_from_db(fields=["status", "cancelled_by", "cancelled_at"])
+        return bool(changed)
 
 
 def absolute_url(page, request=None):
-    """The page's absolute URL: through ``request``'s site when given, else on
-    ``settings.WAGTAILADMIN_BASE_URL`` (for emails and commands)."""
+    """The page's absolute URL: on the host the request came to when ``request`` is given,
+    else on ``settings.WAGTAILADMIN_BASE_URL`` (for emails and commands)."""
     if request is not None:
-        return page.get_full_url(request)
+        return request.build_absolute_uri(page.get_url(request))
     parts = page.get_url_parts()
     path = parts[2] if parts else page.url_path
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

@@ -7,18 +7,20 @@ Backend: ``settings.EMAIL_BACKEND`` (console by default, SMTP from the environme
 """
 
 import logging
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .ical import CONTENT_TYPE, visit_calendar
-from .models import StopStatus, VisitBooking, absolute_url, retention_days
+from .ical import visit_calendar
+from .models import StopStatus, VisitBooking, VisitSlot, absolute_url, retention_days
 
 logger = logging.getLogger(__name__)
 
@@ -70,21 +72,33 @@ def _send(booking, kind, subject, extra=None, sequence=0):
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[booking.email],
         )
-        message.attach(
-            f"visit-{booking.reference}.ics", visit_calendar(booking, sequence), CONTENT_TYPE
+        ics, method = visit_calendar(booking, sequence)
+        attachment = MIMEText(ics.decode(), "calendar", "utf-8")
+        attachment.set_param("method", method)
+        attachment.add_header(
+            "Content-Disposition", "attachment", filename=f"visit-{booking.reference}.ics"
         )
+        message.attach(attachment)
     message.send()
 
 
-def send_later(booking, kind, subject, **kwargs):
+def send_later(booking, kind, subject, extra=None, sequence=None):
     """Queue an email to ``booking``'s contact for after the current transaction commits.
 
     ``kind`` names ``templates/exhibitions/email/<kind>.txt`` (``confirmation``,
-    ``cancelled``, ``changed``); ``subject`` is already translated."""
+    ``cancelled``, ``changed``); ``subject`` is already translated. The attached visit's
+    SEQUENCE is 0 for the confirmation and grows by one with each later email (the
+    booking's ``calendar_sequence``); ``sequence`` is accepted for compatibility and
+    ignored."""
+    if kind != "confirmation":
+        VisitBooking.objects.filter(pk=booking.pk).update(
+            calendar_sequence=F("calendar_sequence") + 1
+        )
 
     def send():
         try:
-            _send(VisitBooking.objects.get(pk=booking.pk), kind, str(subject), **kwargs)
+            fresh = VisitBooking.objects.get(pk=booking.pk)
+            _send(fresh, kind, str(subject), extra=extra, sequence=fresh.calendar_sequence)
         except Exception:  # an unreachable SMTP server must not undo a booking
             logger.exception("Could not email booking %s (%s)", booking.reference, kind)
 
@@ -99,15 +113,17 @@ def stop_changed(stop, previous, changed, moved_slots=()):
         status=VisitBooking.Status.CANCELLED
     )
     if "status" in changed and stop.status == StopStatus.CANCELLED:
+        # Lock the stop's slots as a booking does (exhibitions.views.book), so a booking
+        # made while the stop is being cancelled is either seen here or refused there.
+        list(VisitSlot.objects.select_for_update().filter(page=stop).values_list("pk"))
         for booking in active:
-            booking.cancel(VisitBooking.CancelledBy.STOP)
-            send_later(
-                booking,
-                "cancelled",
-                _("Visit cancelled: the exhibition stop is cancelled"),
-                extra={"reason": stop.status_reason, "stop_cancelled": True},
-                sequence=stop.calendar_sequence + 1,
-            )
+            if booking.cancel(VisitBooking.CancelledBy.STOP):
+                send_later(
+                    booking,
+                    "cancelled",
+                    _("Visit cancelled: the exhibition stop is cancelled"),
+                    extra={"reason": stop.status_reason, "stop_cancelled": True},
+                )
         return
     relevant = {"start", "end", "all_day", "venue", "address", "settlement_id", "status"}
     if relevant & set(changed):
@@ -117,9 +133,4 @@ def stop_changed(stop, previous, changed, moved_slots=()):
     else:
         return
     for booking in affected:
-        send_later(
-            booking,
-            "changed",
-            _("Your class visit: the exhibition stop has changed"),
-            sequence=stop.calendar_sequence,
-        )
+        send_later(booking, "changed", _("Your class visit: the exhibition stop has changed"))

@@ -10,6 +10,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Substr
@@ -21,7 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from heroes.models import Region, Settlement
@@ -141,9 +142,10 @@ def schedule_context(index_page, request, *, past):
         .distinct()
         .order_by("name_en")
     )
-    form = ScheduleFilterForm(
-        request.GET, regions=regions, settlements=settlements, months=_months(stops)
-    )
+    data = request.GET.copy()
+    if data.get("region"):
+        data["region"] = data["region"].upper()  # kz-75 as in the feed URLs
+    form = ScheduleFilterForm(data, regions=regions, settlements=settlements, months=_months(stops))
     if not form.is_valid():
         messages.warning(request, gettext("A filter value was not recognised and was ignored."))
     filters = {key: value for key, value in form.cleaned_data.items() if value}
@@ -162,7 +164,7 @@ def schedule_context(index_page, request, *, past):
         "filter_form": form,
         "active_filters": filters,
         "past": past,
-        "has_sample": any(stop.exhibition.is_sample for stop in page.object_list),
+        "has_sample": live_exhibitions().descendant_of(index_page).filter(is_sample=True).exists(),
         "feed": schedule_feed(request, filters),
         "regions": regions if not past else [],
     }
@@ -269,20 +271,27 @@ def feed_stops():
     return live_stops().filter(end__gte=since).order_by("start", "pk")
 
 
-@require_GET
+def _db_id(value):
+    """``value`` if it fits a 64-bit database id, else raise Http404 (no OverflowError)."""
+    if not 0 < value < 2**63:
+        raise Http404
+    return value
+
+
+@require_safe
 def calendar_all(request):
     name = gettext("%(site)s: exhibition stops") % {"site": settings.WAGTAIL_SITE_NAME}
     return _calendar_response(feed_stops(), name, "exhibition-stops.ics", request)
 
 
-@require_GET
+@require_safe
 def calendar_exhibition(request, pk):
-    exhibition = get_object_or_404(live_exhibitions(), pk=pk)
+    exhibition = get_object_or_404(live_exhibitions(), pk=_db_id(pk))
     stops = feed_stops().child_of(exhibition)
     return _calendar_response(stops, exhibition.title, f"exhibition-{pk}.ics", request)
 
 
-@require_GET
+@require_safe
 def calendar_region(request, iso_code):
     region = get_object_or_404(Region, live=True, iso_code__iexact=iso_code)
     stops = feed_stops().filter(settlement__region=region)
@@ -290,9 +299,9 @@ def calendar_region(request, iso_code):
     return _calendar_response(stops, name, f"exhibition-{region.iso_code.lower()}.ics", request)
 
 
-@require_GET
+@require_safe
 def calendar_settlement(request, pk):
-    settlement = get_object_or_404(Settlement, live=True, region__live=True, pk=pk)
+    settlement = get_object_or_404(Settlement, live=True, region__live=True, pk=_db_id(pk))
     stops = feed_stops().filter(settlement=settlement)
     name = gettext("Exhibition stops: %(settlement)s") % {"settlement": settlement.name}
     return _calendar_response(stops, name, f"exhibition-settlement-{pk}.ics", request)
@@ -337,6 +346,13 @@ class VisitBookingForm(forms.ModelForm):
         for name, token in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
         self.fields["phone"].widget.input_type = "tel"
+        for name in ("grade", "pupils", "adults"):
+            field = self.fields[name]
+            for validator in VisitBooking._meta.get_field(name).validators:
+                if isinstance(validator, MinValueValidator):
+                    field.widget.attrs["min"] = validator.limit_value
+                if isinstance(validator, MaxValueValidator):
+                    field.widget.attrs["max"] = validator.limit_value
         # Radio buttons without the empty "---------" choice.
         self.fields["language"].choices = VisitBooking._meta.get_field("language").choices
 
@@ -365,14 +381,53 @@ class SlotFull(Exception):
         self.free = free
 
 
+class BookingRefused(Exception):
+    """The booking cannot be made; the message says why (for the booker)."""
+
+
+def closed_reason(stop, slot, now=None):
+    """Why ``slot`` of ``stop`` cannot be booked now (a translated str), or None."""
+    if stop.status != StopStatus.SCHEDULED:
+        return gettext("This stop is %(status)s: it cannot be booked.") % {
+            "status": stop.get_status_display()
+        }
+    if not stop.live:
+        return gettext("This stop is no longer published: it cannot be booked.")
+    if slot.start <= (now or timezone.now()):
+        return gettext("This slot has already begun: it cannot be booked.")
+    return None
+
+
 def book(slot_pk, form):
-    """Create the booking from a valid ``form`` for slot ``slot_pk``, or raise ``SlotFull``.
+    """Create the booking from a valid ``form`` for slot ``slot_pk``.
+
+    Raises ``SlotFull`` when the visitors do not fit, ``BookingRefused`` when the stop
+    is no longer bookable (checked again under the lock, so a stop cancelled meanwhile
+    is never booked) or the same email already holds this slot (a double submit).
 
     The slot row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite runs the
     transaction with ``BEGIN IMMEDIATE``, see settings) so that concurrent requests are
     served one after the other: bookings never exceed the capacity."""
     with transaction.atomic():
         slot = VisitSlot.objects.select_for_update().get(pk=slot_pk)
+        stop = ExhibitionStopPage.objects.get(pk=slot.page_id)
+        reason = closed_reason(stop, slot)
+        if reason:
+            raise BookingRefused(reason)
+        email = form.cleaned_data["email"]
+        existing = (
+            slot.bookings.filter(email__iexact=email, status=VisitBooking.Status.CONFIRMED)
+            .values_list("reference", flat=True)
+            .first()
+        )
+        if existing:
+            raise BookingRefused(
+                gettext(
+                    "%(email)s already has a booking for this slot (reference %(reference)s); "
+                    "see the confirmation email. To bring another class, use another slot."
+                )
+                % {"email": email, "reference": existing}
+            )
         taken = VisitSlot.objects.filter(pk=slot.pk).aggregate(n=places_taken())["n"]
         free = slot.capacity - taken
         visitors = form.cleaned_data["pupils"] + form.cleaned_data["adults"]
@@ -399,13 +454,7 @@ def booking_view(stop, request, slot_pk):
     when the client address has sent too many bookings (``VISIT_BOOKING_RATE``)."""
     slot = get_object_or_404(stop.slots.annotate(taken=places_taken()), pk=slot_pk)
     slot.free = max(slot.capacity - slot.taken, 0)
-    closed = None
-    if stop.status != StopStatus.SCHEDULED:
-        closed = gettext("This stop is %(status)s: it cannot be booked.") % {
-            "status": stop.get_status_display()
-        }
-    elif slot.start <= timezone.now():
-        closed = gettext("This slot has already begun: it cannot be booked.")
+    closed = closed_reason(stop, slot)
     form = VisitBookingForm(
         request.POST if request.method == "POST" else None, retention_days=retention_days()
     )
@@ -423,6 +472,9 @@ def booking_view(stop, request, slot_pk):
         elif form.is_valid():
             try:
                 booking = book(slot.pk, form)
+            except BookingRefused as refused:
+                form.add_error(None, str(refused))
+                status = 409
             except SlotFull as full:
                 form.add_error(
                     "pupils",
@@ -466,14 +518,14 @@ def visit_detail(request, token):
     if booking is None:
         raise Http404
     stop = booking.slot.page.specific
+    can_cancel = (
+        booking.status == VisitBooking.Status.CONFIRMED and booking.slot.start > timezone.now()
+    )
     if request.method == "POST":
-        if booking.cancel(VisitBooking.CancelledBy.BOOKER):
-            send_later(
-                booking,
-                "cancelled",
-                _("Your class visit is cancelled"),
-                sequence=stop.calendar_sequence + 1,
-            )
+        if not can_cancel:
+            messages.warning(request, gettext("This visit can no longer be cancelled here."))
+        elif booking.cancel(VisitBooking.CancelledBy.BOOKER):
+            send_later(booking, "cancelled", _("Your class visit is cancelled"))
             messages.success(
                 request, gettext("Your booking is cancelled. Thank you for telling us.")
             )
@@ -486,8 +538,7 @@ def visit_detail(request, token):
             "slot": booking.slot,
             "stop": stop,
             "exhibition": stop.get_parent().specific,
-            "can_cancel": booking.status == VisitBooking.Status.CONFIRMED
-            and booking.slot.start > timezone.now(),
+            "can_cancel": can_cancel,
         },
     )
     response["Referrer-Policy"] = "no-referrer"

@@ -13,6 +13,7 @@ from django.test import Client
 from icalendar import Calendar
 from wagtail.models import Page
 
+from exhibitions import ical
 from exhibitions.models import StopStatus, VisitBooking, VisitSlot
 from exhibitions.notifications import cancel_token
 from heroes.models import HeroPage
@@ -45,6 +46,16 @@ def form_data(**overrides):
         "website": "",
         **overrides,
     }
+
+
+def ics_attachment(message):
+    """``(file name, Content-Type header, parsed Calendar)`` of an email's .ics part."""
+    (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
+    return (
+        part.get_filename(),
+        part["Content-Type"],
+        Calendar.from_ical(part.get_payload(decode=True)),
+    )
 
 
 def book_url(stop, slot):
@@ -83,10 +94,10 @@ def test_happy_path_books_confirms_and_emails_with_ics(
     assert "Central State Museum" in message.body
     assert "10:00–11:00" in message.body
     assert f"/visits/{cancel_token(booking)}/" in message.body
-    (name, content, mimetype) = message.attachments[0]
+    name, content_type, calendar = ics_attachment(message)
     assert name == f"visit-{booking.reference}.ics"
-    assert mimetype == "text/calendar; charset=utf-8"
-    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert content_type == 'text/calendar; charset="utf-8"; method="PUBLISH"'
+    (event,) = calendar.walk("VEVENT")
     assert event.decoded("DTSTART") == local_day(7, 10)
     assert event["STATUS"] == "CONFIRMED"
 
@@ -109,7 +120,7 @@ def test_full_slot_is_refused_with_a_clear_message(stop, public):
     assert VisitBooking.objects.filter(slot=slot).count() == 1
 
     make_booking(slot, pupils=3, adults=0)
-    response = public.post(book_url(stop, slot), form_data(pupils="1", adults="0"))
+    response = public.post(book_url(stop, slot), form_data(pupils="1", adults="0", email="b@a.kz"))
     assert "This slot is full" in response.content.decode()
     assert "Full" in public.get(stop.url).content.decode()
 
@@ -149,10 +160,10 @@ def test_csrf_is_enforced(stop):
 def test_rate_limit_per_client_address(stop, public, settings):
     settings.VISIT_BOOKING_RATE = "3/h"
     slot = stop.slots.get()
-    for _ in range(3):
-        public.post(book_url(stop, slot), form_data(pupils="1", adults="0"))
+    for n in range(3):
+        public.post(book_url(stop, slot), form_data(pupils="1", adults="0", email=f"t{n}@a.kz"))
     assert VisitBooking.objects.count() == 3
-    response = public.post(book_url(stop, slot), form_data(pupils="1", adults="0"))
+    response = public.post(book_url(stop, slot), form_data(pupils="1", adults="0", email="x@a.kz"))
     assert response.status_code == 429
     assert "Too many bookings" in response.content.decode()
     assert VisitBooking.objects.count() == 3
@@ -192,8 +203,12 @@ def test_signed_link_cancels_and_emails(stop, public, django_capture_on_commit_c
     assert (booking.status, booking.cancelled_by) == ("cancelled", "booker")
     (message,) = mail.outbox
     assert message.to == ["teacher@example.kz"]
-    (event,) = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
+    name, content_type, calendar = ics_attachment(message)
+    assert content_type.endswith('method="CANCEL"') and calendar["METHOD"] == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
     assert event["STATUS"] == "CANCELLED"
+    assert str(event["UID"]) == f"visit-{booking.reference}@{ical.uid_domain()}"
+    assert event["SEQUENCE"] >= 1
     # A second POST changes nothing and sends nothing.
     with django_capture_on_commit_callbacks(execute=True):
         public.post(url)
@@ -375,3 +390,99 @@ def test_parallel_requests_for_the_last_places_never_overbook():
     assert sorted(statuses) == [302] * 6 + [409] * 6
     assert VisitBooking.objects.filter(slot=slot).count() == 6
     assert sum(b.visitors for b in VisitBooking.objects.filter(slot=slot)) == 30
+
+
+def test_a_double_submit_books_once(stop, public):
+    slot = stop.slots.get()
+    assert public.post(book_url(stop, slot), form_data(pupils="10")).status_code == 302
+    response = public.post(
+        book_url(stop, slot), form_data(pupils="10", email="A.Sadykova@example.kz")
+    )
+    assert response.status_code == 409
+    reference = VisitBooking.objects.get(slot=slot).reference
+    assert f"already has a booking for this slot (reference {reference})" in (
+        response.content.decode()
+    )
+
+
+def test_a_stop_cancelled_while_the_form_is_filled_is_not_booked(stop):
+    """The view saw a scheduled stop; by the time the lock is taken it is cancelled."""
+    from exhibitions.models import ExhibitionStopPage
+    from exhibitions.views import BookingRefused, VisitBookingForm, book
+
+    form = VisitBookingForm(form_data(), retention_days=90)
+    assert form.is_valid(), form.errors
+    ExhibitionStopPage.objects.filter(pk=stop.pk).update(status=StopStatus.CANCELLED)
+    with pytest.raises(BookingRefused, match="cancelled: it cannot be booked"):
+        book(stop.slots.get().pk, form)
+    assert not VisitBooking.objects.exists()
+
+
+def test_concurrent_cancels_send_one_email(stop, django_capture_on_commit_callbacks):
+    booking = make_booking(stop.slots.get())
+    twin = VisitBooking.objects.get(pk=booking.pk)  # another request's copy
+    assert booking.cancel(VisitBooking.CancelledBy.BOOKER) is True
+    assert twin.cancel(VisitBooking.CancelledBy.STAFF) is False
+    twin.refresh_from_db()
+    assert (twin.status, twin.cancelled_by) == ("cancelled", "booker")
+
+
+def test_a_visit_that_has_begun_cannot_be_cancelled_by_link(public):
+    exhibition = make_exhibition()
+    past = make_stop(
+        exhibition,
+        start=local_day(-2, 10),
+        end=local_day(-1, 18),
+        slots=[(local_day(-2, 10), local_day(-2, 11), 30)],
+    )
+    booking = make_booking(past.slots.get())
+    public.post(f"/visits/{cancel_token(booking)}/")
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_a_revision_cannot_shrink_a_booked_slot_below_its_bookings(stop):
+    slot = stop.slots.get()
+    make_booking(slot, pupils=20, adults=2)
+    page = stop.specific
+    shrunk = page.slots.all()[0]
+    shrunk.capacity = 5  # e.g. a draft made before the class booked, approved later
+    page.slots = [shrunk]
+    page.save_revision().publish()
+    assert VisitSlot.objects.get(pk=slot.pk).capacity == 22
+
+
+def test_each_email_about_a_visit_raises_its_calendar_sequence(
+    stop, public, django_capture_on_commit_callbacks
+):
+    slot = stop.slots.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        public.post(book_url(stop, slot), form_data())
+    booking = VisitBooking.objects.get(slot=slot)
+    page = stop.specific
+    moved = page.slots.all()[0]
+    moved.start += datetime.timedelta(hours=1)
+    moved.end += datetime.timedelta(hours=1)
+    page.slots = [moved]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        public.post(f"/visits/{cancel_token(booking)}/")
+    sequences = [ics_attachment(m)[2].walk("VEVENT")[0]["SEQUENCE"] for m in mail.outbox]
+    methods = [ics_attachment(m)[2]["METHOD"] for m in mail.outbox]
+    assert sequences == [0, 1, 2]
+    assert methods == ["PUBLISH", "PUBLISH", "CANCEL"]
+
+
+def test_sample_note_in_every_email_about_a_sample_stop(django_capture_on_commit_callbacks):
+    stop = make_stop(make_exhibition(is_sample=True))
+    booking = make_booking(stop.slots.get())
+    from exhibitions.notifications import send_later
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_later(booking, "confirmation", "Booked")
+        send_later(booking, "changed", "Changed")
+        send_later(booking, "cancelled", "Cancelled")
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        assert "this is a sample schedule" in message.body, message.subject

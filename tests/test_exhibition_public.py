@@ -170,3 +170,22 @@ def test_queries_do_not_grow_with_the_number_of_stops(tour, public):
     after = counts()
     assert after == before, (before, after)
     assert max(after.values()) <= 21, after
+
+
+def test_an_all_day_stop_is_upcoming_until_its_last_day_is_over(public):
+    exhibition = make_exhibition()
+    stop = make_stop(
+        exhibition, start=local_day(-1, 0), end=local_day(0, 0), all_day=True, slots=[]
+    )
+    assert stop.pk in listed_stops(public.get(index_page().url))
+    assert stop.pk not in listed_stops(public.get(index_page().url + "past/"))
+
+
+def test_region_filter_accepts_the_lowercase_code_of_feed_urls(tour, public):
+    assert listed_stops(public.get(index_page().url, {"region": "kz-71"})) == [tour["astana"].pk]
+
+
+def test_sample_notice_stays_when_no_stop_matches(public):
+    call_command("load_sample_tour", verbosity=0)
+    response = public.get(index_page().url, {"region": "KZ-71", "month": "1990-01"})
+    assert "Sample schedule" in response.content.decode()

@@ -176,9 +176,7 @@ def test_feeds_per_exhibition_region_and_settlement(public):
         f"stop-{almaty_stop.pk}@{DOMAIN}"
     }
     assert f"stop-{astana_stop.pk}@{DOMAIN}" in uids(reverse("calendar_region", args=["kz-71"]))
-    assert f"stop-{almaty_stop.pk}@{DOMAIN}" not in uids(
-        reverse("calendar_region", args=["kz-71"])
-    )
+    assert f"stop-{almaty_stop.pk}@{DOMAIN}" not in uids(reverse("calendar_region", args=["kz-71"]))
     assert uids(reverse("calendar_settlement", args=[astana.pk])) >= {
         f"stop-{astana_stop.pk}@{DOMAIN}"
     }
@@ -211,3 +209,24 @@ def test_subscribe_links_use_webcal(public):
     response = public.get(exhibition.url)
     html = response.content.decode()
     assert f'href="webcal://testserver/calendar/exhibition/{exhibition.pk}.ics"' in html
+
+
+def test_feed_links_use_the_host_the_feed_was_fetched_from(public):
+    exhibition = make_exhibition()
+    stop = make_stop(exhibition, slots=[])
+    response = public.get(reverse("calendar_all"), HTTP_HOST="heroes.example.kz")
+    event = events_by_uid(Calendar.from_ical(response.content))[f"stop-{stop.pk}@{DOMAIN}"]
+    assert str(event["URL"]) == f"http://heroes.example.kz{stop.url}"
+
+
+def test_head_works_and_huge_ids_are_404(public):
+    assert public.head(reverse("calendar_all")).status_code == 200
+    assert public.get("/calendar/exhibition/9223372036854775808.ics").status_code == 404
+    assert public.get("/calendar/settlement/99999999999999999999.ics").status_code == 404
+
+
+def test_an_empty_feed_is_still_a_valid_calendar(public):
+    response, calendar = fetch(public, reverse("calendar_region", args=["kz-10"]))
+    assert calendar.walk("VEVENT") == []
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Asia/Almaty"

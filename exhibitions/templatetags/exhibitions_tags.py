@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext
 
+from exhibitions.ical import stop_location as _stop_location
+
 register = template.Library()
+
+
+@register.filter
+def stop_location(stop):
+    """“Venue, address, settlement, region”, each part once."""
+    return _stop_location(stop)
 
 
 def _date(value):
