@@ -19,6 +19,7 @@ Cancelling (status -> cancelled) marks the booking cancelled by staff, sets
 cancelled booking is never reinstated: the places may have been booked since.
 """
 
+import csv
 import datetime
 import re
 from collections import OrderedDict
@@ -26,6 +27,8 @@ from collections import OrderedDict
 import django_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +37,7 @@ from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.mixins import Echo
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -61,7 +65,37 @@ class VisitBookingPermissionPolicy(ModelPermissionPolicy):
 # --- Listing: filters, columns, export ------------------------------------------------
 
 
-class StopChoiceField(django_filters.fields.ModelChoiceField):
+class PageIdChoiceField(django_filters.fields.ModelChoiceField):
+    """A page chosen by id; an id that the id column cannot hold (``?stop=9999...``, which
+    SQLite refuses with an OverflowError) is an invalid choice, like an unknown id."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                pass  # not a number: Django's own check says so
+            else:
+                field = self.queryset.model._meta.pk
+                while field.is_relation:  # ExhibitionPage.page_ptr -> Page.id
+                    field = field.target_field
+                low, high = connections[self.queryset.db].ops.integer_field_range(
+                    field.get_internal_type()
+                )
+                if not max(low, 1) <= number <= high:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": value},
+                    )
+        return super().to_python(value)
+
+
+class PageIdFilter(django_filters.ModelChoiceFilter):
+    field_class = PageIdChoiceField
+
+
+class StopChoiceField(PageIdChoiceField):
     def label_from_instance(self, stop):
         return f"{stop.title} ({timezone.localtime(stop.start):%Y-%m-%d})"
 
@@ -70,13 +104,34 @@ class StopFilter(django_filters.ModelChoiceFilter):
     field_class = StopChoiceField
 
 
+# Visit dates the filter accepts: further out, a local date's midnight is not a UTC
+# datetime (0001-01-01 00:00 in Almaty is in the year 0 in UTC: OverflowError).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
+
+
+class VisitDateRangeField(django_filters.fields.DateRangeField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields:
+            field.validators += [
+                MinValueValidator(EARLIEST_DATE),
+                MaxValueValidator(LATEST_DATE),
+            ]
+
+
+class VisitDateFilter(django_filters.DateFromToRangeFilter):
+    field_class = VisitDateRangeField
+
+
 class VisitBookingFilterSet(WagtailFilterSet):
     """Filters of the bookings listing (GET): ``status``, ``language``, ``exhibition``
     (page id), ``stop`` (page id), ``slot_date_from``/``slot_date_to`` (local
-    dates, ``YYYY-MM-DD``, both included). An invalid value is ignored, with the
-    filter form showing why."""
+    dates, ``YYYY-MM-DD``, both included, years 1900-2999). An invalid value (an
+    unknown or out-of-range id, a bad date) is ignored, with the filter form showing
+    why."""
 
-    exhibition = django_filters.ModelChoiceFilter(
+    exhibition = PageIdFilter(
         label=_("Exhibition"),
         queryset=ExhibitionPage.objects.order_by("title"),
         method="filter_exhibition",
@@ -86,7 +141,7 @@ class VisitBookingFilterSet(WagtailFilterSet):
         field_name="slot__page",
         queryset=ExhibitionStopPage.objects.order_by("-start"),
     )
-    slot_date = django_filters.DateFromToRangeFilter(
+    slot_date = VisitDateFilter(
         label=_("Visit date"),
         field_name="slot__start",
         widget=DateRangePickerWidget,
@@ -112,16 +167,38 @@ def local(value):
 
 
 # Spreadsheet apps run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-NUMBER_LIKE = re.compile(r"^[+\-]?[0-9 ()\-.]*$")
+FORMULA_START = re.compile(r"^\s*[=+\-@]")
+NUMBER_LIKE = re.compile(r"^\s*[+\-]?[0-9 ()\-.]*$")
+# Where a spreadsheet app may start a new cell inside a value: Excel in Russian and
+# Kazakh splits a CSV on ";" (list separator) and may ignore the quotes, others on ","
+# or tabs; a line break may start a new row.
+CELL_BREAK = re.compile(r"([;,\t\r\n])")
 
 
 def csv_safe(value):
-    """A string cell that a spreadsheet app shows as text, never runs as a formula: a
-    leading ``'`` is added before ``= + - @`` (phone numbers like ``+7 701 ...`` stay)."""
-    if isinstance(value, str) and FORMULA_START.match(value) and not NUMBER_LIKE.match(value):
-        return "'" + value
-    return value
+    """A string that a spreadsheet app shows as text, never runs as a formula, however
+    it splits the CSV into cells: a ``'`` is added before the value and before each part
+    after a ``;``, ``,``, tab or line break that starts with ``= + - @`` (spaces before
+    them included). Numbers (phone numbers like ``+7 701 ...``, ``-7``) stay as they
+    are."""
+    if not isinstance(value, str):
+        return value
+    parts = CELL_BREAK.split(value)
+    for index in range(0, len(parts), 2):  # the even items are text, the odd ones breaks
+        part = parts[index]
+        if FORMULA_START.match(part) and not NUMBER_LIKE.match(part):
+            parts[index] = "'" + part
+    return "".join(parts)
+
+
+# Control characters a worksheet cannot hold (openpyxl refuses them); a booker may type
+# them in the public form.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_safe(value):
+    """A string without the control characters that a worksheet cannot hold."""
+    return XLSX_ILLEGAL.sub("", value)
 
 
 # Export column -> (heading, value from a booking).
@@ -171,11 +248,23 @@ class VisitBookingIndexView(generic.IndexView):
                 timezone.localtime(value)
             ),
         },
-        str: {generic.IndexView.FORMAT_CSV: csv_safe},
+        str: {generic.IndexView.FORMAT_CSV: csv_safe, generic.IndexView.FORMAT_XLSX: xlsx_safe},
     }
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("slot__page__settlement")
+
+    def stream_csv(self, queryset):
+        """Wagtail's CSV with every field quoted (numbers and dates too), after a UTF-8
+        byte order mark: Excel on Windows reads the file as UTF-8 only with it (else
+        Cyrillic is garbled). Quotes alone do not stop a formula: see :func:`csv_safe`."""
+        yield "\ufeff".encode()
+        writer = csv.DictWriter(Echo(), fieldnames=self.list_export, quoting=csv.QUOTE_ALL)
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export}
+        )
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
 
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)

@@ -1,4 +1,5 @@
-"""The stop editor's guard for booked slots (the public forms are in views.py)."""
+"""The exhibition and stop editors' guards for booked slots (the public forms are in
+views.py)."""
 
 from django.db.models import Max
 from django.utils.formats import date_format
@@ -55,17 +56,39 @@ class ExhibitionStopPageForm(WagtailAdminPageForm):
                 )
         expire_at = cleaned_data.get("expire_at")
         if expire_at and self.instance.pk:
-            last_booked = (
-                VisitBooking.objects.filter(
-                    slot__page=self.instance, status=VisitBooking.Status.CONFIRMED
-                ).aggregate(end=Max("slot__end"))["end"]
-            )
+            last_booked = VisitBooking.objects.filter(
+                slot__page=self.instance, status=VisitBooking.Status.CONFIRMED
+            ).aggregate(end=Max("slot__end"))["end"]
             if last_booked and expire_at < last_booked:
                 self.add_error(
                     "expire_at",
                     _(
                         "Classes are booked until %(end)s: the stop cannot expire before. "
                         "Cancel it instead; its bookers are then emailed."
+                    )
+                    % {"end": date_format(localtime(last_booked), "DATETIME_FORMAT")},
+                )
+        return cleaned_data
+
+
+class ExhibitionPageForm(WagtailAdminPageForm):
+    """Refuses to let an exhibition expire before the last slot with a confirmed booking
+    in its stops ends: the stops would vanish from the site with classes expecting them."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        expire_at = cleaned_data.get("expire_at")
+        if expire_at and self.instance.pk:
+            last_booked = VisitBooking.objects.filter(
+                slot__page__path__startswith=self.instance.path,
+                status=VisitBooking.Status.CONFIRMED,
+            ).aggregate(end=Max("slot__end"))["end"]
+            if last_booked and expire_at < last_booked:
+                self.add_error(
+                    "expire_at",
+                    _(
+                        "Classes are booked until %(end)s: the exhibition cannot expire "
+                        "before. Cancel the stop instead; its bookers are then emailed."
                     )
                     % {"end": date_format(localtime(last_booked), "DATETIME_FORMAT")},
                 )

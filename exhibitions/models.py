@@ -144,6 +144,14 @@ class ExhibitionPage(SlugRulePage):
         verbose_name = _("exhibition")
         verbose_name_plural = _("exhibitions")
 
+    @classproperty
+    def base_form_class(cls):
+        """The admin form (Wagtail reads ``base_form_class``), imported late: forms
+        import this module."""
+        from .forms import ExhibitionPageForm
+
+        return ExhibitionPageForm
+
     @property
     def tour_languages(self):
         """``[(code, label), ...]`` of the languages guided tours are given in."""

@@ -23,9 +23,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, PageViewRestriction, WorkflowState
 
-from exhibitions.models import ExhibitionStopPage, VisitBooking, VisitSlot
+from exhibitions.models import ExhibitionIndexPage, ExhibitionStopPage, VisitBooking, VisitSlot
 
 from .admin_helpers import (
     client_for,
@@ -261,6 +261,34 @@ def test_filters_and_search(staff_client, tour):
     listed(staff_client, {"slot_date_from": "2025-13-45"})
 
 
+@pytest.mark.parametrize("name", ["stop", "exhibition"])
+@pytest.mark.parametrize(
+    "value",
+    ["99999999999999999999", "9223372036854775808", "2147483648", "-9223372036854775809", "0"],
+)
+def test_out_of_range_ids_are_invalid_filter_values(staff_client, tour, name, value):
+    """Ids no database column holds are ignored like any invalid value (no 500), in
+    the listing, its results (AJAX) and the export."""
+    everyone = {tour.kk.reference, tour.ru.reference, tour.gone.reference}
+    assert listed(staff_client, {name: value}) == everyone
+    response = staff_client.get(reverse("class_visits:index_results"), {name: value})
+    assert response.status_code == 200
+    assert len(export_csv(staff_client, {name: value})) == 4
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"slot_date_from": "0001-01-01"},
+        {"slot_date_to": "0001-01-01"},
+        {"slot_date_from": "9999-12-31", "slot_date_to": "9999-12-31"},
+    ],
+)
+def test_extreme_visit_dates_do_not_fail(staff_client, tour, query):
+    listed(staff_client, query)
+    export_csv(staff_client, query)
+
+
 # --- Export ---------------------------------------------------------------------------
 
 CSV_HEADER = [
@@ -294,8 +322,9 @@ def export_csv(client, query=None):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="class-visits.csv"' in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(text)))
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # a UTF-8 BOM: Excel on Windows reads Cyrillic
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_staff_export_the_filtered_list_as_csv(staff_client, tour):
@@ -347,6 +376,37 @@ def test_export_defuses_spreadsheet_formulas(staff_client, tour):
     assert row["Phone"] == "+7 701 234 56 78"  # a phone number stays as it is
 
 
+def test_export_quotes_every_field_and_defuses_formulas_after_a_separator(staff_client, tour):
+    """Russian and Kazakh Excel split a CSV on ``;``: no part of a value after a ``;``,
+    ``,``, tab or line break may start a formula either."""
+    make_booking(
+        tour.late,
+        school="Школа 5;=cmd|' /C calc'!A0",
+        contact_name="Ivanova,@SUM(A1)",
+        special_needs="Ramp\t+HYPERLINK(1); -7 ;  =1+1\n-SUM(2)",
+        staff_note="Call +7 701 234 56 78; or -7",
+    )
+    response = staff_client.get(INDEX, {"q": "Школа 5", "export": "csv"})
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b'\xef\xbb\xbf"Reference","Status",')
+    text = content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    row = dict(zip(CSV_HEADER, rows[1], strict=True))
+    assert row["School"] == "Школа 5;'=cmd|' /C calc'!A0"
+    assert row["Contact person"] == "Ivanova,'@SUM(A1)"
+    assert row["Special needs"] == "Ramp\t'+HYPERLINK(1); -7 ;'  =1+1\n'-SUM(2)"
+    assert row["Phone"] == "+7 701 234 56 78"
+    assert row["Staff note"] == "Call +7 701 234 56 78; or -7"  # numbers stay as they are
+    assert row["Pupils"] == "20"
+    # Every field is quoted, numbers included.
+    assert '"20","2","22"' in text
+    # Read as Excel does with ";" as the separator: no cell starts a formula.
+    for line in text.splitlines():
+        for cell in re.split(r"[;,\t]", line):
+            cell = cell.strip('" ')
+            assert not re.match(r"[=+\-@]", cell) or re.fullmatch(r"[+\-]?[0-9 ()\-.]*", cell), cell
+
+
 def test_staff_export_xlsx(staff_client, tour):
     openpyxl = pytest.importorskip("openpyxl")
     response = staff_client.get(INDEX, {"export": "xlsx", "status": "confirmed"})
@@ -359,6 +419,21 @@ def test_staff_export_xlsx(staff_client, tour):
     assert set(by_reference) == {tour.kk.reference, tour.ru.reference}
     start = by_reference[tour.kk.reference][6]
     assert start == timezone.localtime(tour.early.start).replace(tzinfo=None)  # local time
+
+
+def test_export_xlsx_drops_control_characters(staff_client, tour):
+    """A booker may type control characters, which a worksheet cannot hold (openpyxl
+    refused the whole export with an error 500)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    make_booking(tour.late, school="Школа\x0b 5", special_needs="Ramp\x01\x1f, lift\tok")
+    response = staff_client.get(INDEX, {"export": "xlsx", "q": "Школа"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    row = dict(zip(CSV_HEADER, list(sheet.iter_rows(values_only=True))[1], strict=True))
+    assert row["School"] == "Школа 5" and row["Special needs"] == "Ramp, lift\tok"
+    # The CSV keeps them (a CSV can hold any character).
+    rows = export_csv(staff_client, {"q": "Школа"})
+    assert rows[1][CSV_HEADER.index("School")] == "Школа\x0b 5"
 
 
 # --- Editing a booking: note, cancel, nothing else ------------------------------------
@@ -384,7 +459,7 @@ def test_staff_cancel_emails_the_booker_once(
     assert "Your class visit is cancelled" in message.subject
     assert tour.kk.reference in message.subject
     assert "exhibition staff have cancelled" in message.body
-    assert message.attachments and message.attachments[0][0].endswith(".ics")
+    assert message.attachments and message.attachments[0].get_filename().endswith(".ics")
     # Saving again (a new note) sends nothing more and keeps the cancellation.
     cancelled_at = booking.cancelled_at
     with django_capture_on_commit_callbacks(execute=True):
@@ -558,6 +633,101 @@ def test_moving_a_booked_stop_keeps_its_ids(superuser_client, tour):
     assert moved.get_parent().pk == tour.legacy.pk
     assert set(moved.slots.values_list("pk", flat=True)) == slot_ids
     assert_kept(tour)
+
+
+def move_url(page, destination):
+    return reverse("wagtailadmin_pages:move_confirm", args=(page.pk, destination.pk))
+
+
+def assert_move_refused(client, tour, page, destination, because):
+    parent = page.get_parent().pk
+    for method in (client.get, client.post):
+        response = method(move_url(page, destination))
+        assert response.status_code == 302
+        found = [m for m in messages_of(response) if "cannot be moved" in m]
+        assert found and because in found[0] and "cancel the stop instead" in found[0].lower()
+    assert fresh(page).get_parent().pk == parent
+    assert_kept(tour)
+
+
+def test_moving_a_booked_stop_to_an_unpublished_exhibition_is_refused(superuser_client, tour):
+    draft = make_exhibition(title="Draft exhibition", slug="draft-exhibition", live=False)
+    assert_move_refused(superuser_client, tour, tour.almaty, draft, "is not published")
+    # Shymkent has only a cancelled booking: it may go there.
+    assert superuser_client.post(move_url(tour.taraz, draft)).status_code == 302
+    assert fresh(tour.taraz).get_parent().pk == draft.pk
+
+
+def test_moving_a_booked_stop_to_a_private_exhibition_is_refused(superuser_client, tour):
+    PageViewRestriction.objects.create(page=tour.legacy, restriction_type="login")
+    assert_move_refused(superuser_client, tour, tour.almaty, tour.legacy, "is private")
+
+
+def test_moving_a_booked_stop_to_an_exhibition_that_expires_first_is_refused(
+    superuser_client, tour
+):
+    Page.objects.filter(pk=tour.legacy.pk).update(expire_at=tour.late.end - HOUR)
+    assert_move_refused(superuser_client, tour, tour.almaty, tour.legacy, "expires before")
+
+
+def test_moving_an_exhibition_with_booked_stops_under_an_unpublished_page_is_refused(
+    superuser_client, tour
+):
+    old = ExhibitionIndexPage(title="Old schedule", slug="old-schedule", live=False)
+    index_page().get_parent().add_child(instance=old)
+    assert_move_refused(superuser_client, tour, tour.moscow, old, "is not published")
+    # "Legacy of the Front" has no confirmed upcoming visit: it may go there.
+    assert superuser_client.post(move_url(tour.legacy, old)).status_code == 302
+    assert fresh(tour.legacy).get_parent().pk == old.pk
+
+
+def test_bulk_moving_a_booked_stop_to_an_unpublished_exhibition_is_refused(superuser_client, tour):
+    draft = make_exhibition(title="Draft exhibition", slug="draft-exhibition", live=False)
+    response = superuser_client.post(bulk_url("move", [tour.almaty]), {"chooser": draft.pk})
+    assert response.status_code == 302
+    assert any("cannot be moved" in m for m in messages_of(response))
+    assert fresh(tour.almaty).get_parent().pk == tour.moscow.pk
+    assert_kept(tour)
+    # Shymkent has only a cancelled booking: it may go there.
+    response = superuser_client.post(bulk_url("move", [tour.taraz]), {"chooser": draft.pk})
+    assert response.status_code == 302
+    assert fresh(tour.taraz).get_parent().pk == draft.pk
+
+
+def place_url(action, place):
+    name = f"wagtailsnippets_heroes_{type(place).__name__.lower()}:{action}"
+    return reverse(name, args=(place.pk,))
+
+
+def test_unpublishing_the_settlement_or_region_of_a_booked_stop_is_refused(superuser_client, tour):
+    settlement = tour.almaty.settlement
+    for place in (settlement, settlement.region):
+        response = superuser_client.post(place_url("unpublish", place))
+        assert response.status_code == 302
+        found = [m for m in messages_of(response) if "cannot be unpublished" in m]
+        assert found and "Almaty stop" in found[0]
+        assert re.search(r"Cancel the stops? instead", found[0])
+        assert type(place).objects.get(pk=place.pk).live
+    # Shymkent (only a cancelled booking) can be unpublished.
+    shymkent = tour.taraz.settlement
+    assert superuser_client.post(place_url("unpublish", shymkent)).status_code == 302
+    assert not type(shymkent).objects.get(pk=shymkent.pk).live
+
+
+def test_a_booked_exhibition_cannot_expire_before_its_last_booked_slot(moderator_client, tour):
+    url = edit_url(tour.moscow)
+    action_url, data = get_edit_form(moderator_client, url)
+    data["expire_at"] = [(tour.late.end - HOUR).astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")]
+    response = submit_edit_form(moderator_client, url, action="action-publish", data=data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "the exhibition cannot expire before" in html and "Cancel the stop" in html
+    assert fresh(tour.moscow).expire_at is None
+    # At the end of the last booked slot, or later, is fine.
+    data["expire_at"] = [tour.late.end.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")]
+    response = submit_edit_form(moderator_client, url, action="action-publish", data=data)
+    assert response.status_code == 302, form_errors(response)
+    assert fresh(tour.moscow).expire_at == tour.late.end
 
 
 # --- Editing never loses bookings: the stop editor ------------------------------------
