@@ -37,7 +37,29 @@ from heroes.models import Located, SlugRulePage
 TOUR_LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 
 
-class ExhibitionIndexPage(RoutablePageMixin, SlugRulePage):
+class KeepsBookedStopsPublic:
+    """For pages that hold stops: while a stop at or below the page has confirmed bookings
+    for slots that have not ended, the page offers no privacy options (Wagtail's privacy
+    dialog then says privacy cannot be set), so booked stops never vanish behind a
+    password or a login. Cancel the stop instead."""
+
+    @property
+    def private_page_options(self):
+        if self.pk and self.has_upcoming_bookings():
+            return []
+        return Page.private_page_options
+
+    def has_upcoming_bookings(self):
+        """Whether a stop at or below this page has a confirmed booking for a slot that
+        has not ended (one query)."""
+        return VisitBooking.objects.filter(
+            slot__page__path__startswith=self.path,
+            status=VisitBooking.Status.CONFIRMED,
+            slot__end__gt=timezone.now(),
+        ).exists()
+
+
+class ExhibitionIndexPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage):
     """The exhibition schedule: upcoming stops across exhibitions with filters, the
     past-stops archive (``past/``) and a printable schedule per region
     (``region/<iso code>/``)."""
@@ -75,7 +97,7 @@ class ExhibitionIndexPage(RoutablePageMixin, SlugRulePage):
         return region_schedule(self, request, iso_code)
 
 
-class ExhibitionPage(SlugRulePage):
+class ExhibitionPage(KeepsBookedStopsPublic, SlugRulePage):
     """A touring exhibition; its stops are its child pages."""
 
     theme = models.CharField(
@@ -212,7 +234,7 @@ CALENDAR_FIELDS = (
 )
 
 
-class ExhibitionStopPage(RoutablePageMixin, SlugRulePage, Located):  # noqa: DJ008
+class ExhibitionStopPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage, Located):  # noqa: DJ008
     """One stop of a touring exhibition: where, when, and the slots classes can book.
 
     ``start``/``end`` are aware datetimes (shown in Asia/Almaty). For an all-day stop

@@ -486,3 +486,21 @@ def test_sample_note_in_every_email_about_a_sample_stop(django_capture_on_commit
     assert len(mail.outbox) == 3
     for message in mail.outbox:
         assert "this is a sample schedule" in message.body, message.subject
+
+
+def test_privacy_cannot_hide_a_stop_or_exhibition_with_upcoming_bookings(stop, superuser):
+    from wagtail.models import PageViewRestriction
+
+    from .admin_helpers import client_for
+
+    client = client_for(superuser)
+    exhibition = stop.get_parent()
+    free_stop = make_stop(make_exhibition())
+    make_booking(stop.slots.get())
+    for page in (stop, exhibition, free_stop):
+        client.post(
+            f"/admin/pages/{page.pk}/privacy/",
+            {"restriction_type": "password", "password": "secret-123"},
+        )
+    restricted = set(PageViewRestriction.objects.values_list("page_id", flat=True))
+    assert restricted == {free_stop.pk}  # the unbooked stop can still be made private
