@@ -364,9 +364,9 @@ class HeroPageTag(TaggedItemBase):
 class HeroPage(SlugRulePage):
     """A person honoured by the programme.
 
-    Names: Kazakh in Cyrillic and in the 2021 Latin alphabet (Presidential
-    Decree No. 569 of 2017 as amended in 2021), Russian and English, plus
-    editor-added variants. Birth and death dates carry a precision and an
+    Names: Kazakh in Cyrillic and in the 2021 Latin alphabet (see
+    :mod:`heroes.names` for its source), Russian and English, plus editor-added
+    variants; search finds each from any other. Birth and death dates carry a precision and an
     "approximate" flag (:class:`heroes.dates.PartialDate`).
     """
 
