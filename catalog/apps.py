@@ -8,5 +8,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from . import editorial
+        from .search import sync
 
         editorial.connect()
+        sync.connect()

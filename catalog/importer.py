@@ -14,7 +14,9 @@
   saved as a draft and submitted to the "Editorial review" workflow;
 * people's decisions win: a page or place with an editor's revision, a pending
   draft, or taken offline is left alone unless ``overwrite_edited`` is set, and
-  an import never puts an unpublished page back online.
+  an import never puts an unpublished page back online;
+* the search keys of what changed are re-derived once at the end (all of them if
+  they were never built or were built with older folding rules).
 
 Files are UTF-8 with or without BOM, ``,`` or ``;`` delimited, any line ending.
 Text that is mojibake (UTF-8 read as Windows-1251/1252 and saved again) or that
@@ -51,6 +53,9 @@ from heroes.models import (
     StreetPage,
 )
 from heroes.slugs import check_slug, slug_for_title
+
+from .search import index as search_index
+from .search import sync as search_sync
 
 REGION_COLUMNS = ["iso_code", "category", "name_en", "name_ru", "name_kk"]
 HERO_COLUMNS = ["slug", "name_en", "name_ru", "name_kk", "birth_date", "death_date"]
@@ -843,15 +848,20 @@ class Importer:
                     f"The account “{self.user}” cannot publish pages, regions and "
                     "settlements: use --submit to send the changes for review."
                 )
-            self._apply_regions()
-            hero_pages = self._apply_pages(HeroPage, HeroIndexPage, self.heroes, "hero")
-            settlements = self._apply_settlements()
-            for record in self.streets.values():
-                record.children["heroes"] = [
-                    {"hero_id": hero_pages[slug].pk} for slug in record.hero_slugs
-                ]
-                record.fields["settlement_id"] = settlements[record.settlement_key[:2]].pk
-            self._apply_pages(StreetPage, StreetIndexPage, self.streets, "street")
+            # Search keys of the changed pages are re-derived once, at the end.
+            with search_sync.deferred():
+                self._apply_regions()
+                hero_pages = self._apply_pages(HeroPage, HeroIndexPage, self.heroes, "hero")
+                settlements = self._apply_settlements()
+                for record in self.streets.values():
+                    record.children["heroes"] = [
+                        {"hero_id": hero_pages[slug].pk} for slug in record.hero_slugs
+                    ]
+                    record.fields["settlement_id"] = settlements[record.settlement_key[:2]].pk
+                self._apply_pages(StreetPage, StreetIndexPage, self.streets, "street")
+            # A database that had content before search keys existed (or was built
+            # with older folding rules) gets them now: `make run` stays two commands.
+            search_index.ensure_current()
             if dry_run:
                 transaction.set_rollback(True)
         return self.outcomes

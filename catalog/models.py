@@ -8,6 +8,9 @@ from wagtail.models import Orderable, Page
 
 from heroes.models import SlugRulePage
 
+# The stored search keys are defined in catalog.search, one concern per module.
+from .search.models import SearchEntry, SearchIndexState, SearchName, SearchTerm  # noqa: F401
+
 
 class HomePage(SlugRulePage):
     """The front page: "whose name does my street carry?", featured heroes, counts."""

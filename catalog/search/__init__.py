@@ -1,0 +1,1 @@
+"""Site search across scripts: see README, "Search", and the modules here."""

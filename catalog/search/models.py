@@ -1,0 +1,84 @@
+"""The stored search keys: one entry per live, public page of a searchable kind,
+with its names and words folded by :mod:`heroes.names`.
+
+The tables are derived data, rebuilt by ``manage.py rebuild_search_index`` and kept
+in sync by :mod:`catalog.search.sync`; nothing else writes them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from heroes.names import MAX_WORD_KEY
+
+
+class SearchEntry(models.Model):
+    """A live, public page that search can return (one per page)."""
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="search_entry")
+    kind = models.CharField(_("kind"), max_length=20, db_index=True)
+    title = models.CharField(_("title"), max_length=255)
+    # The title case-folded: the tie-breaker after the ranking, same on every database.
+    sort_key = models.CharField(max_length=255)
+    # The kind of street ("avenue", "airport" ...) for hints such as "Momyshuly avenue".
+    category = models.CharField(max_length=20, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+
+class SearchName(models.Model):
+    """A whole name of an entry, for "the query is this name" matches."""
+
+    class Role(models.IntegerChoices):
+        NAME = 0, _("name")
+        FORMER = 1, _("former name")
+        # The name without street-kind and linking words ("Момышулы" for "проспект
+        # Момышулы"), a hero's surname, or first name and surname without patronymic.
+        SHORT = 2, _("short form")
+        FORMER_SHORT = 3, _("short form of a former name")
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="names")
+    role = models.PositiveSmallIntegerField(choices=Role.choices)
+    # heroes.names.exact_key and loose_key of the text.
+    exact = models.CharField(max_length=255, db_index=True)
+    loose = models.CharField(max_length=255, db_index=True)
+    # As written: the spelling offered by "did you mean".
+    text = models.CharField(max_length=255)
+
+    def __str__(self):
+        return self.exact
+
+
+class SearchTerm(models.Model):
+    """One word of an entry (name, former name or context such as the settlement),
+    as a skeleton (:func:`heroes.names.word_key`) and its stem; ``reversed_term``
+    serves the typo look-up by word ending."""
+
+    class Field(models.IntegerChoices):
+        NAME = 0, _("name")
+        FORMER = 1, _("former name")
+        CONTEXT = 2, _("context")
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=MAX_WORD_KEY, db_index=True)
+    reversed_term = models.CharField(max_length=MAX_WORD_KEY, db_index=True)
+    stem = models.CharField(max_length=MAX_WORD_KEY, db_index=True)
+    field = models.PositiveSmallIntegerField(choices=Field.choices)
+
+    def __str__(self):
+        return self.term
+
+
+class SearchIndexState(models.Model):
+    """One row: the :data:`heroes.names.KEY_VERSION` the stored keys were built with."""
+
+    key_version = models.PositiveIntegerField(default=0)
+    rebuilt_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"search keys v{self.key_version}"
