@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
+    path("search/autocomplete/", views.autocomplete, name="search_autocomplete"),
     path("s/<slug:code>/", street_permalink, name="street_permalink"),
     path("", include("exhibitions.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": CatalogSitemap}}),

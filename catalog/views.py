@@ -1,13 +1,14 @@
-"""Site-wide views: home page data and the street and hero look-up."""
+"""Site-wide views: home page data, the search page and its autocomplete."""
 
-from django.db.models import Prefetch, Q
+from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from heroes.models import Settlement, StreetHero, StreetPage
+from heroes.models import Region, Settlement
 from heroes.views import (
-    live_hero_links,
     live_heroes,
     live_street_count,
     live_streets,
@@ -15,7 +16,13 @@ from heroes.views import (
     with_portraits,
 )
 
-MAX_QUERY_LENGTH = 100
+from .search.engine import matches_text
+from .search.engine import search as run_search
+from .search.forms import SearchForm
+from .search.kinds import KINDS
+
+SEARCH_PAGE_SIZE = 20
+AUTOCOMPLETE_SIZE = 8
 
 
 def home_page_context(home):
@@ -46,77 +53,109 @@ def home_page_context(home):
     }
 
 
-MAX_QUERY_WORDS = 8
-HERO_FIELDS = ["title", "name_kk", "name_kk_latn", "name_ru", "name_en", "name_variants__name"]
-PLACE_FIELDS = [
-    f"settlement__{prefix}name_{language}"
-    for prefix in ("", "region__")
-    for language in ("kk", "ru", "en")
-]
-STREET_FIELDS = ["title", "name_kk", "name_ru", "name_en", "former_names__name", *PLACE_FIELDS]
+def _load(hits, query):
+    """Attach the loaded page (``hit.item``) to each hit, leaving out any page that
+    is no longer live; street hits found through a former name get
+    ``hit.renamed_from``: the matching :class:`heroes.models.FormerName` rows."""
+    by_kind = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit.page_id)
+    items = {}
+    for name, page_ids in by_kind.items():
+        items.update(KINDS[name].load(page_ids))
+    loaded = []
+    for hit in hits:
+        hit.item = items.get(hit.page_id)
+        if hit.item is None:
+            continue
+        hit.template = KINDS[hit.kind].template
+        hit.kind_label = KINDS[hit.kind].label
+        hit.renamed_from = []
+        if hit.former and hasattr(hit.item, "former_names"):
+            hit.renamed_from = [
+                former for former in hit.item.former_names.all() if matches_text(query, former.name)
+            ]
+        loaded.append(hit)
+    return loaded
 
 
-def _case_variants(word):
-    """The word as typed, lower-cased, capitalised and upper-cased.
-
-    SQLite's LIKE folds only ASCII case, so ``момышұлы`` would miss
-    ``Момышұлы``; trying these variants covers how people type names.
-    Cross-script matching is the search module's job.
-    """
-    return {word, word.lower(), word.capitalize(), word.upper()}
-
-
-def _matches(fields, word):
-    query = Q()
-    for variant in _case_variants(word):
-        for field in fields:
-            query |= Q(**{f"{field}__contains": variant})
-    return query
-
-
-def find_streets_and_heroes(query):
-    """Live streets and heroes matching every word of ``query`` (str).
-
-    A street matches a word through its current or former names, its settlement
-    or region, or the names of its heroes; a hero through its names. The heroes
-    of the matching streets are returned too: they answer "who is my street
-    named after?". Returns ``(streets, heroes)`` querysets ordered by title.
-    """
-    words = query.split()[:MAX_QUERY_WORDS]
-    streets, heroes = live_streets(), live_heroes()
-    for word in words:
-        named = live_heroes().filter(_matches(HERO_FIELDS, word)).values("pk")
-        by_word = StreetPage.objects.filter(
-            _matches(STREET_FIELDS, word) | Q(heroes__hero__in=named)
-        ).values("pk")
-        streets = streets.filter(pk__in=by_word)
-        heroes = heroes.filter(pk__in=named)
-    honoured = StreetHero.objects.filter(page__in=streets.values("pk")).values("hero")
-    heroes = live_heroes().filter(Q(pk__in=heroes.values("pk")) | Q(pk__in=honoured))
-    streets = streets.order_by("title").prefetch_related(
-        Prefetch("heroes", queryset=live_hero_links())
-    )
-    return streets, heroes.order_by("title")
+def search_regions():
+    """Live regions with at least one live street (the search page's region filter)."""
+    return Region.objects.filter(live=True, settlements__streets__in=live_streets()).distinct()
 
 
 @require_GET
 def search(request):
-    """Find streets and heroes by name, place or former name: ``GET /search/?q=``.
+    """The search page, ``GET /search/?q=&kind=&region=&page=``.
 
-    Matching is a case-insensitive substring match of each word on the stored
-    names (see :func:`find_streets_and_heroes`), live public pages only.
-    Renders ``catalog/search.html`` with ``streets`` and ``heroes``, pages of
-    results paged by ``?street_page=`` and ``?hero_page=``.
+    Finds live, public heroes and streets (current and former names) typed in any
+    script, ranked (see :mod:`catalog.search.engine`); ``kind`` and ``region``
+    filter, an unknown value is ignored with a message. Renders
+    ``catalog/search.html`` with ``form``, ``query``, ``results`` (or None),
+    ``hits`` (a page of hits, each with ``item``) and ``kinds``.
     """
-    # NUL cannot be stored or compared in PostgreSQL text; no name contains it.
-    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:MAX_QUERY_LENGTH]
-    streets = heroes = None
+    form = SearchForm(request.GET, regions=search_regions().order_by("name_en"))
+    if not form.is_valid():
+        messages.warning(request, gettext("A filter value was not recognised and was ignored."))
+    data = form.cleaned_data
+    query = data.get("q", "")
+    kind, region = data.get("kind"), data.get("region")
+    results = hits = None
     if query:
-        streets, heroes = find_streets_and_heroes(query)
-        streets = paginate(request, streets, param="street_page")
-        heroes = paginate(request, heroes, param="hero_page")
+        results = run_search(query, kinds=[kind] if kind else None, region=region or None)
+        hits = paginate(request, results.hits, per_page=SEARCH_PAGE_SIZE)
+        hits.object_list = _load(hits.object_list, results.query)
     return render(
         request,
         "catalog/search.html",
-        {"query": query, "streets": streets, "heroes": heroes, "page_title": _("Search")},
+        {
+            "form": form,
+            "query": query,
+            "kind": kind,
+            "results": results,
+            "hits": hits,
+            "kinds": [
+                (item, results.counts.get(item.name, 0) if results else 0)
+                for item in KINDS.values()
+            ],
+            "page_title": _("Search"),
+        },
     )
+
+
+@require_GET
+def autocomplete(request):
+    """Suggestions while typing, ``GET /search/autocomplete/?q=[&kind=]`` -> JSON
+    ``{"query", "results": [{"kind", "kind_label", "label", "detail", "url"}], "status"}``.
+
+    At most eight live, public pages, ranked as on the search page; ``status`` is a
+    translated sentence for screen readers. An unknown ``kind`` gives all kinds.
+    """
+    form = SearchForm(request.GET, regions=[])
+    form.is_valid()
+    query = form.cleaned_data.get("q", "")
+    kind = form.cleaned_data.get("kind")
+    suggestions = []
+    if query:
+        results = run_search(query, kinds=[kind] if kind else None, limit=AUTOCOMPLETE_SIZE)
+        for hit in _load(results.hits, results.query):
+            label, detail = KINDS[hit.kind].suggestion(hit.item)
+            if hit.renamed_from:
+                formerly = gettext("formerly %(name)s") % {"name": hit.renamed_from[0].name}
+                detail = f"{detail} · {formerly}" if detail else formerly
+            suggestions.append(
+                {
+                    "kind": hit.kind,
+                    "kind_label": str(hit.kind_label),
+                    "label": label,
+                    "detail": detail,
+                    "url": hit.item.get_url(request),
+                }
+            )
+    status = (
+        ngettext("%(count)d suggestion", "%(count)d suggestions", len(suggestions))
+        % {"count": len(suggestions)}
+        if suggestions
+        else gettext("No suggestions")
+    )
+    return JsonResponse({"query": query, "results": suggestions, "status": status})
