@@ -9,9 +9,8 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase, TagBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -28,7 +27,9 @@ from wagtail.search import index
 
 from .dates import DatePrecision, PartialDate
 from .geo import coordinate_errors
+from .names import fold_nfc, tag_key
 from .slugs import check_slug
+from .tags import FoldingTaggableManager, tag_slug
 
 
 def localized_name(obj, prefix="name"):
@@ -355,7 +356,30 @@ class HeroIndexPage(ListingPage):
         return hero_index_context(self, request)
 
 
-class HeroPageTag(TaggedItemBase):
+class HeroTag(TagBase):
+    """A tag on heroes (e.g. a region, a battle, a unit). Names differing only in
+    case or Unicode form are one tag (``key``, see :mod:`heroes.tags`); the name is
+    kept as first typed, in NFC, and the slug keeps its letters (``ақтөбе``)."""
+
+    key = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("hero tag")
+        verbose_name_plural = _("hero tags")
+
+    def save(self, *args, **kwargs):
+        self.name = fold_nfc(self.name)
+        self.key = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag, i=None):
+        """The slug for a taken one, as taggit asks: the folded name, ``_<i>`` added."""
+        slug = tag_slug(tag)
+        return f"{slug}_{i}" if i is not None else slug
+
+
+class HeroPageTag(ItemBase):
+    tag = models.ForeignKey(HeroTag, related_name="tagged_heroes", on_delete=models.CASCADE)
     content_object = ParentalKey(
         "heroes.HeroPage", related_name="tagged_items", on_delete=models.CASCADE
     )
@@ -518,7 +542,7 @@ class HeroPage(SlugRulePage):
         validators=[RegexValidator(r"^Q\d+$", _("A Wikidata id looks like Q12345."))],
         help_text=_("The person's item on Wikidata, e.g. Q1367420."),
     )
-    tags = ClusterTaggableManager(through=HeroPageTag, blank=True)
+    tags = FoldingTaggableManager(through=HeroPageTag, blank=True)
 
     search_fields = Page.search_fields + [
         index.SearchField("name_kk"),

@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 from wagtail.images import get_image_model
 
-from .models import HeroAward, HeroPage, Region, StreetHero, StreetPage
+from .models import HeroAward, HeroPage, HeroTag, Region, StreetHero, StreetPage
+from .tags import tag_slug
 
 PAGE_SIZE = 24
 # The renditions that includes/hero_card.html's {% picture %} asks for.
@@ -105,8 +105,12 @@ def hero_index_context(index_page, request):
         .values_list("name", flat=True)
         .distinct()
     )
-    tags = Tag.objects.filter(heroes_heropagetag_items__content_object__in=heroes).distinct()
-    form = HeroFilterForm(request.GET, regions=regions, awards=list(awards), tags=list(tags))
+    tags = HeroTag.objects.filter(tagged_heroes__content_object__in=heroes).distinct()
+    data = request.GET.copy()
+    if data.get("tag"):
+        # ?tag=АҚТӨБЕ or a name in another Unicode form means the tag ақтөбе.
+        data["tag"] = tag_slug(data["tag"])
+    form = HeroFilterForm(data, regions=regions, awards=list(awards), tags=list(tags))
     if not form.is_valid():
         messages.warning(request, gettext("A filter value was not recognised and was ignored."))
     # cleaned_data keeps the fields that did validate: a bad region still lets the letter work.
