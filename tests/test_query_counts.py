@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.search.index import refresh
 from heroes.models import (
     HeroIndexPage,
     HeroPage,
@@ -25,6 +26,10 @@ URLS = [
     "/streets/almaty-momyshuly-ave/",
     "/search/?q=Momyshuly",
     "/search/?q=a",
+    "/search/?q=Momyshuly&kind=street&region=KZ-75",
+    "/search/?q=Mometova",  # the typo path: did you mean
+    "/search/?q=street&page=2",
+    "/search/autocomplete/?q=Mom",
     "/sitemap.xml",
 ]
 
@@ -43,6 +48,7 @@ def add_heroes_with_streets(count):
     street_index = StreetIndexPage.objects.get()
     almaty = Settlement.objects.get(name_en="Almaty")
     momyshuly = HeroPage.objects.get(slug="bauyrzhan-momyshuly")
+    added = []
     for number in range(count):
         hero = hero_index.add_child(
             instance=HeroPage(title=f"Added Hero {number}", slug=f"added-hero-{number}")
@@ -55,6 +61,9 @@ def add_heroes_with_streets(count):
         )
         street.heroes = [StreetHero(hero=hero), StreetHero(hero=momyshuly)]
         street_index.add_child(instance=street)
+        added += [hero.pk, street.pk]
+    # Pages made live without a revision send no signal: give them search keys.
+    refresh(added)
 
 
 def test_queries_per_page_do_not_grow_with_the_catalogue(client):
@@ -62,6 +71,20 @@ def test_queries_per_page_do_not_grow_with_the_catalogue(client):
     before = query_counts(client)
     add_heroes_with_streets(30)
     assert query_counts(client) == before
+    # The added streets are found (a full first page), so the counts cover them.
+    assert (
+        client.get("/search/?q=Momyshuly").content.decode().count('<li class="search-result ') == 20
+    )
+
+
+def test_search_costs_a_few_queries(client):
+    """Two to four for the search itself (names, words, typo candidates and words
+    again), the rest for loading a page of results and the filter form."""
+    query_counts(client)
+    counts = query_counts(client)
+    assert counts["/search/?q=Momyshuly"] <= 16
+    assert counts["/search/?q=Mometova"] <= 18
+    assert counts["/search/autocomplete/?q=Mom"] <= 10
 
 
 def give_portraits(heroes):

@@ -44,6 +44,8 @@ PUBLIC_PAGES = [
     ("streets in a region", "/streets/?region=KZ-75"),
     ("street", "/streets/almaty-momyshuly-ave/"),
     ("search", "/search/?q=Momyshuly"),
+    ("search with a typo", "/search/?q=Mometova"),
+    ("search by a former name", "/search/?q=Kazarmennaya&kind=street"),
     ("404", "/heroes/no-such-hero/"),
     ("exhibition schedule", "/exhibition/"),
     ("schedule filtered", "/exhibition/?region=KZ-71"),

@@ -13,7 +13,8 @@ def test_street_name_in_another_script_leads_to_the_hero_and_a_source(seeded, ne
     for viewport in VIEWPORTS:
         page = new_page(viewport)
         page.goto(seeded.url + "/")
-        search = page.get_by_role("searchbox", name="Whose name does my street carry?")
+        # A combobox: the search box offers suggestions while typing (search-autocomplete.js).
+        search = page.get_by_role("combobox", name="Whose name does my street carry?")
         search.fill("Момышұлы")
         search.press("Enter")
         page.wait_for_url(re.compile(r"/search/\?q="))
