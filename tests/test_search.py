@@ -18,6 +18,8 @@ from catalog.search.models import SearchEntry, SearchName, SearchTerm
 from heroes.models import HeroIndexPage, HeroPage, Settlement, StreetHero, StreetPage
 from heroes.names import word_key
 
+from .exhibition_factories import make_exhibition, make_stop, seed_settlement
+
 pytestmark = pytest.mark.django_db
 
 SEED = Path(__file__).resolve().parent.parent / "catalog" / "seed"
@@ -408,3 +410,36 @@ def test_keys_are_stored_folded():
         entry.names.values_list("exact", flat=True)
     )
     assert set(entry.terms.values_list("term", flat=True)) == {"bauirjan", "momishuli"}
+
+
+# --- Exhibitions and their stops ---------------------------------------------------------
+
+
+def test_exhibitions_and_stops_are_found_by_title_venue_and_place(client):
+    exhibition = make_exhibition(title="Panfilov's men at Moscow", slug="panfilovs-men")
+    stop = make_stop(
+        exhibition,
+        settlement=seed_settlement("Shymkent"),
+        title="Shymkent",
+        slug="shymkent",
+        venue="Regional Museum of Local History",
+    )
+    assert first(client, "Panfilov's men at Moscow") == exhibition.url
+    assert first(client, "Regional Museum of Local History") == stop.url
+    links, _soup = results(client, "Шымкент", kind="stop")
+    assert links == [stop.url]
+    links, _soup = results(client, "Panfilov men", region="KZ-79")
+    assert exhibition.url in links and "/heroes/ivan-panfilov/" not in links
+    (suggestion,) = suggestions(client, "Regional Museum of Loc", kind="stop")["results"]
+    assert suggestion["label"] == "Shymkent: Regional Museum of Local History"
+    assert suggestion["detail"] == "Panfilov's men at Moscow"
+
+
+def test_stops_of_an_unpublished_exhibition_and_draft_stops_are_absent(client):
+    exhibition = make_exhibition(title="Qqtouring exhibition", slug="qq-touring")
+    make_stop(exhibition, title="Qqstop one", slug="qq-one", venue="Qqvenue hall")
+    make_stop(exhibition, title="Qqstop two", slug="qq-two", venue="Qqdraft hall", live=False)
+    assert found(client, "Qqdraft") == set()
+    assert len(found(client, "Qqvenue")) == 1
+    exhibition.unpublish()
+    assert found(client, "Qqvenue") == set() and found(client, "Qqtouring") == set()

@@ -221,14 +221,22 @@ def _prefix_q(column, prefix):
     return Q(**{f"{column}__gte": prefix})
 
 
-def _region_q(iso_code, prefix=""):
-    """Entries (through ``prefix``, e.g. ``"entry__"``) of pages in region ``iso_code``."""
-    condition = Q()
-    for kind in KINDS.values():
-        condition |= Q(
-            **{f"{prefix}kind": kind.name, f"{prefix}page_id__in": kind.in_region(iso_code)}
-        )
-    return condition
+def _region_scope(iso_code):
+    """A function of a lookup prefix (``"entry__"``) giving the condition "an entry
+    of a page in region ``iso_code``"; each kind's subquery is built once."""
+    pages = {kind.name: kind.in_region(iso_code) for kind in KINDS.values()}
+
+    def scope(prefix):
+        condition = Q()
+        for name, page_ids in pages.items():
+            condition |= Q(**{f"{prefix}kind": name, f"{prefix}page_id__in": page_ids})
+        return condition
+
+    return scope
+
+
+def _everywhere(prefix):
+    return Q()
 
 
 _ENTRY_FIELDS = ("page_id", "kind", "title", "sort_key", "category")
@@ -396,9 +404,7 @@ def search(text, *, kinds=None, region=None, limit=None):
     if query.is_empty:
         return Results(query, [], {})
 
-    def scope(prefix):
-        return _region_q(region, prefix) if region else Q()
-
+    scope = _region_scope(region) if region else _everywhere
     hits = {}
     if query.exact:
         _match_names(query, scope, hits)

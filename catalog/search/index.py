@@ -100,8 +100,8 @@ def _chunks(values):
 def _refresh_kind(kind, page_ids, gone):
     for chunk in _chunks(page_ids):
         SearchEntry.objects.filter(page_id__in=chunk).delete()
-        pages = kind.live().filter(pk__in=chunk).exclude(pk__in=gone)
-        _write(kind, [kind.document(page) for page in pages])
+        pages = list(kind.live().filter(pk__in=chunk).exclude(pk__in=gone))
+        _write(kind, kind.documents(pages))
 
 
 @transaction.atomic
@@ -153,7 +153,7 @@ def rebuild(progress=None):
             pages = list(kind.live().filter(pk__gt=last).order_by("pk")[:CHUNK])
             if not pages:
                 break
-            _write(kind, [kind.document(page) for page in pages])
+            _write(kind, kind.documents(pages))
             last = pages[-1].pk
             total += len(pages)
             if progress:

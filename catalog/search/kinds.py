@@ -1,17 +1,22 @@
-"""The kinds of page that site search finds, in one registry.
+"""The kinds of page that site search finds, in one registry: heroes, streets (and
+other named places), exhibitions and exhibition stops.
 
 A kind says which pages are live and public (only those are indexed and shown),
 which of their texts are names, former names and context, how to load a page of
 results for display, and which other pages' search keys depend on it. Adding a
-kind is a subclass of :class:`SearchKind` and one line in :data:`KINDS`.
+kind is a subclass of :class:`SearchKind`, one line in :data:`KINDS` and a result
+template; the index, the ranking, the filters and the autocomplete need nothing.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from exhibitions.models import ExhibitionHero, ExhibitionPage, ExhibitionStopPage
+from exhibitions.views import live_exhibitions, live_stops, with_exhibitions
 from heroes.models import HeroPage, StreetHero, StreetPage
 from heroes.views import (
     live_hero_links,
@@ -63,6 +68,10 @@ class SearchKind:
     def document(self, page):
         """The :class:`Document` of one page from :meth:`live`."""
         raise NotImplementedError
+
+    def documents(self, pages):
+        """The :class:`Document` of each of ``pages`` (a chunk of :meth:`live`)."""
+        return [self.document(page) for page in pages]
 
     def load(self, page_ids):
         """``{page id: page}`` of the live pages among ``page_ids``, loaded for display."""
@@ -150,11 +159,15 @@ class HeroKind(SearchKind):
         return StreetHero.objects.filter(page__in=streets).values_list("hero_id", flat=True)
 
     def dependents(self, page_ids):
-        # Streets carry the names of the heroes they are named after.
+        # Streets carry the names of the heroes they are named after, exhibitions
+        # those of the heroes they feature.
         return {
             "street": StreetHero.objects.filter(hero_id__in=page_ids).values_list(
                 "page_id", flat=True
-            )
+            ),
+            "exhibition": ExhibitionHero.objects.filter(hero_id__in=page_ids).values_list(
+                "page_id", flat=True
+            ),
         }
 
     def suggestion(self, item):
@@ -177,9 +190,7 @@ class StreetKind(SearchKind):
         heroes = [link.hero for link in page.heroes.all()]
         context = _place_texts(page.settlement) + _names(page.location_note)
         for hero in heroes:
-            context += _names(
-                hero.title, hero.name_kk, hero.name_kk_latn, hero.name_ru, hero.name_en
-            )
+            context += _hero_texts(hero)
         return Document(
             page.pk,
             page.title,
@@ -216,8 +227,127 @@ class StreetKind(SearchKind):
         return item.name[:1].upper() + item.name[1:], place
 
 
+def _hero_texts(hero):
+    return _names(hero.title, hero.name_kk, hero.name_kk_latn, hero.name_ru, hero.name_en)
+
+
+def _with_exhibition_path(stops):
+    """``stops`` annotated with ``exhibition_path``: the tree path of their exhibition."""
+    return stops.annotate(
+        exhibition_path=Substr("path", 1, (F("depth") - 1) * ExhibitionStopPage.steplen)
+    )
+
+
+class ExhibitionKind(SearchKind):
+    name = "exhibition"
+    label = _("Exhibition")
+    label_plural = _("Exhibitions")
+    model = ExhibitionPage
+    template = "catalog/search/exhibition_result.html"
+
+    def live(self):
+        return live_exhibitions().prefetch_related(
+            Prefetch(
+                "featured_heroes",
+                queryset=ExhibitionHero.objects.filter(hero__in=live_heroes()).select_related(
+                    "hero"
+                ),
+            )
+        )
+
+    def documents(self, pages):
+        stops = {}
+        for stop in live_stops().filter(exhibition_path__in=[page.path for page in pages]):
+            stops.setdefault(stop.exhibition_path, []).append(stop)
+        documents = []
+        for page in pages:
+            context = _names(page.theme)
+            for stop in stops.get(page.path, []):
+                context += _place_texts(stop.settlement)
+            for link in page.featured_heroes.all():
+                context += _hero_texts(link.hero)
+            documents.append(Document(page.pk, page.title, names=[page.title], context=context))
+        return documents
+
+    def load(self, page_ids):
+        return {page.pk: page for page in live_exhibitions().filter(pk__in=page_ids)}
+
+    def in_region(self, iso_code):
+        stops = live_stops().filter(settlement__region__iso_code=iso_code)
+        return ExhibitionPage.objects.filter(path__in=stops.values("exhibition_path")).values_list(
+            "pk", flat=True
+        )
+
+    def in_places(self, settlement_ids):
+        stops = _with_exhibition_path(
+            ExhibitionStopPage.objects.filter(settlement_id__in=settlement_ids)
+        )
+        return ExhibitionPage.objects.filter(path__in=stops.values("exhibition_path")).values_list(
+            "pk", flat=True
+        )
+
+    def dependents(self, page_ids):
+        # Stops carry their exhibition's title.
+        paths = ExhibitionPage.objects.filter(pk__in=page_ids).values("path")
+        stops = _with_exhibition_path(ExhibitionStopPage.objects.all())
+        return {"stop": stops.filter(exhibition_path__in=paths).values_list("pk", flat=True)}
+
+    def suggestion(self, item):
+        return item.title, item.theme
+
+
+class StopKind(SearchKind):
+    name = "stop"
+    label = _("Exhibition stop")
+    label_plural = _("Exhibition stops")
+    model = ExhibitionStopPage
+    template = "catalog/search/stop_result.html"
+
+    def live(self):
+        return live_stops()
+
+    def documents(self, pages):
+        documents = []
+        for stop in with_exhibitions(pages):
+            documents.append(
+                Document(
+                    stop.pk,
+                    stop.title,
+                    names=_names(stop.title, stop.venue),
+                    context=_place_texts(stop.settlement)
+                    + _names(stop.address, stop.exhibition.title),
+                )
+            )
+        return documents
+
+    def load(self, page_ids):
+        return {stop.pk: stop for stop in with_exhibitions(live_stops().filter(pk__in=page_ids))}
+
+    def in_region(self, iso_code):
+        return (
+            live_stops().filter(settlement__region__iso_code=iso_code).values_list("pk", flat=True)
+        )
+
+    def in_places(self, settlement_ids):
+        return ExhibitionStopPage.objects.filter(settlement_id__in=settlement_ids).values_list(
+            "pk", flat=True
+        )
+
+    def dependents(self, page_ids):
+        # An exhibition carries the places of its stops.
+        stops = _with_exhibition_path(ExhibitionStopPage.objects.filter(pk__in=page_ids))
+        return {
+            "exhibition": ExhibitionPage.objects.filter(
+                path__in=stops.values("exhibition_path")
+            ).values_list("pk", flat=True)
+        }
+
+    def suggestion(self, item):
+        return f"{item.settlement.name}: {item.venue}", item.exhibition.title
+
+
 #: Every searchable kind, in the order results of equal rank are listed.
-KINDS = {kind.name: kind for kind in (HeroKind(), StreetKind())}
+KINDS = {kind.name: kind for kind in (HeroKind(), StreetKind(), ExhibitionKind(), StopKind())}
 
 
 def kind_of(page):
