@@ -80,8 +80,9 @@ def _load(hits, query):
 
 
 def search_regions():
-    """Live regions with at least one live street (the search page's region filter)."""
-    return Region.objects.filter(live=True, settlements__streets__in=live_streets()).distinct()
+    """Live regions (the search page's region filter): all twenty, without asking
+    which have results, which would cost a join over every street."""
+    return Region.objects.filter(live=True)
 
 
 @require_GET

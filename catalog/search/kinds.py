@@ -201,10 +201,16 @@ class StreetKind(SearchKind):
         )
 
     def load(self, page_ids):
+        # The live heroes of these streets only: live_hero_links() alone makes SQLite
+        # check every hero of a large catalogue.
+        heroes = live_heroes().filter(
+            pk__in=StreetHero.objects.filter(page_id__in=page_ids).values("hero_id")
+        )
+        links = StreetHero.objects.filter(hero__in=heroes).select_related("hero")
         streets = (
             live_streets()
             .filter(pk__in=page_ids)
-            .prefetch_related(Prefetch("heroes", queryset=live_hero_links()), "former_names")
+            .prefetch_related(Prefetch("heroes", queryset=links), "former_names")
         )
         return {street.pk: street for street in streets}
 

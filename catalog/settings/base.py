@@ -138,8 +138,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # No outside requests from the admin (Gravatar is unreachable and leaks emails).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Wagtail's backend serves the admin's page search only; the public search is
+# catalog.search (see README, "Search"). On PostgreSQL every language uses the
+# `simple` text-search configuration: no stemming (PostgreSQL has no Kazakh
+# stemmer, and names must not be stemmed), independent of the cluster's locale.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]

@@ -232,6 +232,11 @@ class Command(BaseCommand):
         parser.add_argument("--settlements", type=int, default=400)
         parser.add_argument("--repeat", type=int, default=15, help="Timed requests per query.")
         parser.add_argument("--seed", type=int, default=1941, help="Random seed for the names.")
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Keep the throwaway database afterwards (for profiling); its name is printed.",
+        )
 
     def handle(self, *args, **options):
         if settings.DEBUG:
@@ -253,7 +258,10 @@ class Command(BaseCommand):
             self.fill(options)
             self.measure(options["repeat"])
         finally:
-            connection.creation.destroy_test_db(real_name, verbosity=0)
+            if options["keep"]:
+                self.say(f"Kept {test['NAME']}")
+            else:
+                connection.creation.destroy_test_db(real_name, verbosity=0)
 
     def say(self, message):
         self.stdout.write(message)
@@ -359,9 +367,12 @@ class Command(BaseCommand):
         ):
             for query in values:
                 for _warm in range(2):
-                    assert client.get(url, {"q": query}).status_code == 200
+                    response = client.get(url, {"q": query})
+                    if response.status_code != 200:
+                        raise CommandError(f"{url}?q={query} answered {response.status_code}")
                 with CaptureQueriesContext(connection) as captured:
                     client.get(url, {"q": query})
+                sql = len(captured)  # now: the next request empties the query log
                 timings = []
                 for _run in range(repeat):
                     started = time.perf_counter()
@@ -374,7 +385,7 @@ class Command(BaseCommand):
                         query,
                         _percentile(timings, 50),
                         _percentile(timings, 95),
-                        len(captured),
+                        sql,
                         found,
                     )
                 )
