@@ -68,9 +68,6 @@ def _load(hits, query):
         hit.item = items.get(hit.page_id)
         if hit.item is None:
             continue
-        hit.template = KINDS[hit.kind].template
-        hit.kind_label = KINDS[hit.kind].label
-        hit.renamed_from = []
         if hit.former and hasattr(hit.item, "former_names"):
             hit.renamed_from = [
                 former for former in hit.item.former_names.all() if matches_text(query, former.name)

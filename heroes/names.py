@@ -64,6 +64,7 @@ keys can be rebuilt (``manage.py rebuild_search_index``).
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -270,8 +271,10 @@ def exact_key(text):
     return " ".join(word.exact for word in split_words(text))
 
 
+@lru_cache(maxsize=100_000)
 def _skeleton(token):
-    """The skeleton of one case-folded token (apostrophes and hyphens allowed)."""
+    """The skeleton of one case-folded token (apostrophes and hyphens allowed);
+    cached: rebuilding the keys of a large catalogue meets the same words again."""
     token = _APOSTROPHE_LETTERS.sub(lambda m: _APOSTROPHE_SPELLING.get(m.group(1), ""), token)
     token = _join(token)
     latin = "".join(_CYRILLIC.get(char, _LATIN.get(char, char)) for char in token)

@@ -77,6 +77,8 @@ _WORD, _STEM, _PREFIX, _TYPO = range(4)
 
 
 class Rank(IntEnum):
+    """How a page matched the query, best first (see the module docstring)."""
+
     EXACT = 0
     VARIANT = 1
     WORDS = 2
@@ -127,10 +129,11 @@ class Query:
         return not (self.words or self.hints)
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """One page found: ``page_id``, ``kind`` (name), ``rank`` (:class:`Rank`),
-    ``former`` (found through a former name) and the tie-breakers."""
+    ``former`` (found through a former name) and the tie-breakers. Slotted: a broad
+    query makes thousands."""
 
     entry_id: int
     page_id: int
@@ -143,6 +146,19 @@ class Hit:
     inflected: int = 0
     distance: int = 0
     corrections: dict = field(default_factory=dict)
+    key: tuple = ()  # order(hints), kept once computed
+    # Set when a page of hits is loaded for display (catalog.views): the page, and
+    # the former names the query matched.
+    item: object = None
+    renamed_from: list = field(default_factory=list)
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind].label
+
+    @property
+    def template(self):
+        return KINDS[self.kind].template
 
     def order(self, hints):
         """The sort key of this hit for a query naming street kinds ``hints``."""
@@ -298,34 +314,33 @@ def _term_rows(query, scope):
 
 def _unmatched(query, rows):
     """The required words that no stored word matched."""
-    matched = set()
-    for _entry_id, term, stem, *_rest in rows:
-        for index, word in enumerate(query.words):
-            if index not in matched and word.grade(term, stem):
-                matched.add(index)
-    return [word for index, word in enumerate(query.words) if index not in matched]
+    stored = {(term, stem) for _entry_id, term, stem, *_rest in rows}
+    return [
+        word for word in query.words if not any(word.grade(term, stem) for term, stem in stored)
+    ]
 
 
 def _add_typo_corrections(words):
     """Give each of ``words`` its nearest stored skeletons (``word.fuzzy``). The
-    candidates share the first two or the last three letters (an indexed range
-    each), which any one typo in a word of 5 or more letters leaves intact."""
+    candidates share the first two letters or the last ``len - 2`` letters, at most
+    four (an indexed range each): one letter substituted, added or dropped leaves
+    one of these parts intact."""
     words = [word for word in words if len(word.key) >= MIN_FUZZY]
     if not words:
         return False
     condition = Q()
     for word in words:
-        condition |= _prefix_q("term", word.key[:2]) | _prefix_q(
-            "reversed_term", word.key[::-1][:3]
-        )
+        ending = word.key[::-1][: min(4, len(word.key) - 2)]
+        condition |= _prefix_q("term", word.key[:2]) | _prefix_q("reversed_term", ending)
     candidates = sorted(
         set(SearchTerm.objects.filter(condition).values_list("term", flat=True).distinct())
     )
     found = False
     for word in words:
         limit = 1 if len(word.key) <= 5 else 2
+        near = [term for term in candidates if abs(len(term) - len(word.key)) <= limit]
         scored = process.extract(
-            word.key, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
+            word.key, near, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
         if scored:
             best = min(score for _term, score, _index in scored)
@@ -344,11 +359,13 @@ def _match_words(query, rows, hits):
     graded = {}
     best = {}
     entries = {}
-    for entry_id, term, stem, term_field, *entry in rows:
-        matches = graded.get((term, stem))
+    for row in rows:
+        entry_id, term, stem, term_field = row[0], row[1], row[2], row[3]
+        # The stem is a function of the term: the term alone keys the grades.
+        matches = graded.get(term)
         if matches is None:
-            matches = graded[term, stem] = [
-                (index, grade)
+            matches = graded[term] = [
+                (index, *grade)
                 for index, word in enumerate(words)
                 if (grade := word.grade(term, stem))
             ]
@@ -357,8 +374,8 @@ def _match_words(query, rows, hits):
         grades = best.get(entry_id)
         if grades is None:
             grades = best[entry_id] = [None] * count
-            entries[entry_id] = entry
-        for index, (grade, distance) in matches:
+            entries[entry_id] = row
+        for index, grade, distance in matches:
             # Lower is better: the grade, then own name over former name over context.
             candidate = (grade, distance, term_field, term)
             if grades[index] is None or candidate < grades[index]:
@@ -370,7 +387,7 @@ def _match_words(query, rows, hits):
         rank = {_WORD: Rank.WORDS, _STEM: Rank.WORDS, _PREFIX: Rank.PREFIX}.get(worst, Rank.FUZZY)
         hit = _hit(
             entry_id,
-            entries[entry_id],
+            entries[entry_id][4:],
             rank,
             former=any(grade[2] == Field.FORMER for grade in grades),
             context=sum(grade[2] == Field.CONTEXT for grade in grades),

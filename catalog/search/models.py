@@ -16,16 +16,17 @@ class SearchEntry(models.Model):
     """A live, public page that search can return (one per page)."""
 
     page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="search_entry")
-    kind = models.CharField(_("kind"), max_length=20, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20)
     title = models.CharField(_("title"), max_length=255)
     # The title case-folded: the tie-breaker after the ranking, same on every database.
     sort_key = models.CharField(max_length=255)
     # The kind of street ("avenue", "airport" ...) for hints such as "Momyshuly avenue".
-    category = models.CharField(max_length=20, blank=True, db_index=True)
+    category = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
+        indexes = [models.Index(fields=["category"], name="search_entry_category")]
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
@@ -45,10 +46,18 @@ class SearchName(models.Model):
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="names")
     role = models.PositiveSmallIntegerField(choices=Role.choices)
     # heroes.names.exact_key and loose_key of the text.
-    exact = models.CharField(max_length=255, db_index=True)
-    loose = models.CharField(max_length=255, db_index=True)
+    exact = models.CharField(max_length=255)
+    loose = models.CharField(max_length=255)
     # As written: the spelling offered by "did you mean".
     text = models.CharField(max_length=255)
+
+    class Meta:
+        # Plain B-tree indexes (equality): a field's db_index would add a second,
+        # LIKE-only index on PostgreSQL, which search never uses.
+        indexes = [
+            models.Index(fields=["exact"], name="search_name_exact"),
+            models.Index(fields=["loose"], name="search_name_loose"),
+        ]
 
     def __str__(self):
         return self.exact
@@ -65,10 +74,19 @@ class SearchTerm(models.Model):
         CONTEXT = 2, _("context")
 
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="terms")
-    term = models.CharField(max_length=MAX_WORD_KEY, db_index=True)
-    reversed_term = models.CharField(max_length=MAX_WORD_KEY, db_index=True)
-    stem = models.CharField(max_length=MAX_WORD_KEY, db_index=True)
+    term = models.CharField(max_length=MAX_WORD_KEY)
+    reversed_term = models.CharField(max_length=MAX_WORD_KEY)
+    stem = models.CharField(max_length=MAX_WORD_KEY)
     field = models.PositiveSmallIntegerField(choices=Field.choices)
+
+    class Meta:
+        # Equality and range (prefix) look-ups; B-tree order on [0-9a-z] keys is the
+        # same in every collation (see catalog.search.engine._prefix_q).
+        indexes = [
+            models.Index(fields=["term"], name="search_term_term"),
+            models.Index(fields=["reversed_term"], name="search_term_reversed"),
+            models.Index(fields=["stem"], name="search_term_stem"),
+        ]
 
     def __str__(self):
         return self.term

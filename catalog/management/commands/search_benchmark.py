@@ -268,6 +268,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def fill(self, options):
+        """Import the seed data, generate settlements, heroes and streets, rebuild keys."""
         rng = random.Random(options["seed"])
         started = time.perf_counter()
         call_command("import_catalog", str(SEED_DIR), verbosity=0)
@@ -356,6 +357,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
 
     def measure(self, repeat):
+        """Time each query ``repeat`` times after two warm-up requests; print the table."""
         sample = self.heroes[len(self.heroes) // 2]
         surname_ru = sample["name_ru"].split()[-1]
         queries = [*QUERIES, sample["name_en"], surname_ru.upper(), sample["name_kk_latn"]]
