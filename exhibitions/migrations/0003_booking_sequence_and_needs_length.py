@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exhibitions', '0002_exhibition_staff'),
+        ("exhibitions", "0002_exhibition_staff"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visitbooking',
-            name='calendar_sequence',
+            model_name="visitbooking",
+            name="calendar_sequence",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AlterField(
-            model_name='visitbooking',
-            name='special_needs',
-            field=models.TextField(blank=True, help_text='Wheelchair users, hearing or sight, anything the guides should know.', max_length=2000, verbose_name='special needs'),
+            model_name="visitbooking",
+            name="special_needs",
+            field=models.TextField(
+                blank=True,
+                help_text="Wheelchair users, hearing or sight, anything the guides should know.",
+                max_length=2000,
+                verbose_name="special needs",
+            ),
         ),
     ]
