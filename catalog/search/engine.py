@@ -246,8 +246,9 @@ def _prefix_q(column, prefix):
 
 
 def _region_scope(iso_code):
-    """A function of a lookup prefix (``"entry__"``) giving the condition "an entry
-    of a page in region ``iso_code``"; each kind's subquery is built once."""
+    """A function of a lookup prefix (``"entry__"`` from a name, ``""`` from an entry
+    or a term, which carries its entry's kind and page) giving the condition "an
+    entry of a page in region ``iso_code``"; each kind's subquery is built once."""
     pages = {kind.name: kind.in_region(iso_code) for kind in KINDS.values()}
 
     def scope(prefix):
@@ -304,10 +305,8 @@ def _term_rows(query, scope):
         if word.fuzzy:
             condition |= Q(term__in=sorted(word.fuzzy))
     return list(
-        SearchTerm.objects.filter(condition, scope("entry__"))
-        .values_list(
-            "entry_id", "term", "stem", "field", *(f"entry__{name}" for name in _ENTRY_FIELDS)
-        )
+        SearchTerm.objects.filter(condition, scope(""))
+        .values_list("entry_id", "term", "stem", "field", *_ENTRY_FIELDS)
         .order_by()
     )
 
@@ -380,22 +379,22 @@ def _match_words(query, rows, hits):
             candidate = (grade, distance, term_field, term)
             if grades[index] is None or candidate < grades[index]:
                 grades[index] = candidate
+    ranks = {_WORD: Rank.WORDS, _STEM: Rank.WORDS, _PREFIX: Rank.PREFIX, _TYPO: Rank.FUZZY}
     for entry_id, grades in best.items():
         if None in grades:
             continue
-        worst = max(grade[0] for grade in grades)
-        rank = {_WORD: Rank.WORDS, _STEM: Rank.WORDS, _PREFIX: Rank.PREFIX}.get(worst, Rank.FUZZY)
+        grade_of, distances, fields = zip(*((g[0], g[1], g[2]) for g in grades), strict=True)
         hit = _hit(
             entry_id,
             entries[entry_id][4:],
-            rank,
-            former=any(grade[2] == Field.FORMER for grade in grades),
-            context=sum(grade[2] == Field.CONTEXT for grade in grades),
-            inflected=sum(grade[0] == _STEM for grade in grades),
-            distance=sum(grade[1] for grade in grades),
-            corrections={
-                index: grade[3] for index, grade in enumerate(grades) if grade[0] == _TYPO
-            },
+            ranks[max(grade_of)],
+            former=Field.FORMER in fields,
+            context=fields.count(Field.CONTEXT),
+            inflected=grade_of.count(_STEM),
+            distance=sum(distances),
+            corrections={index: grade[3] for index, grade in enumerate(grades) if grade[0] == _TYPO}
+            if _TYPO in grade_of
+            else {},
         )
         _keep_better(hits, hit, query.hints)
 

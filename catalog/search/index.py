@@ -20,7 +20,7 @@ from heroes.names import (
 )
 
 from .kinds import KINDS
-from .models import SearchEntry, SearchIndexState, SearchName, SearchTerm
+from .models import SORT_KEY_LENGTH, SearchEntry, SearchIndexState, SearchName, SearchTerm
 
 CHUNK = 1000
 _NAME_LENGTH = SearchName._meta.get_field("exact").max_length
@@ -72,7 +72,7 @@ def _write(kind, documents):
             page_id=document.page_id,
             kind=kind.name,
             title=document.title[:255],
-            sort_key=exact_key(document.title)[:255],
+            sort_key=exact_key(document.title)[:SORT_KEY_LENGTH],
             category=document.category,
         )
         for document in documents
@@ -84,7 +84,15 @@ def _write(kind, documents):
         for key, field in _term_rows(document).items():
             terms.append(
                 SearchTerm(
-                    entry=entry, term=key, reversed_term=key[::-1], stem=word_stem(key), field=field
+                    entry=entry,
+                    term=key,
+                    reversed_term=key[::-1],
+                    stem=word_stem(key),
+                    field=field,
+                    page_id=entry.page_id,
+                    kind=entry.kind,
+                    category=entry.category,
+                    sort_key=entry.sort_key,
                 )
             )
     SearchName.objects.bulk_create(names, batch_size=CHUNK)

@@ -325,6 +325,9 @@ class Command(BaseCommand):
                         "name_kk": forms[2].format(surname[2]),
                         "kind": kind,
                         "settlement_id": rng.choice(settlements).pk,
+                        # Unique by construction: 20,000 random 6-letter codes collide
+                        # about one time in four.
+                        "short_code": f"bench{number}",
                     }
                 )
                 links.append(hero_ids[choice])
