@@ -443,3 +443,12 @@ def test_stops_of_an_unpublished_exhibition_and_draft_stops_are_absent(client):
     assert len(found(client, "Qqvenue")) == 1
     exhibition.unpublish()
     assert found(client, "Qqvenue") == set() and found(client, "Qqtouring") == set()
+
+
+def test_a_copied_live_page_is_found(client):
+    hero = HeroPage.objects.get(slug="leonid-beda")
+    hero.copy(
+        update_attrs={"title": "Leonid Qqcopied", "slug": "leonid-qqcopied", "name_en": "Qqcopied"},
+        keep_live=True,
+    )
+    assert found(client, "Qqcopied") == {"/heroes/leonid-qqcopied/"}

@@ -2,10 +2,11 @@
 
 The keys of a page are re-derived (:func:`catalog.search.index.refresh`) when:
 
-* it is published or unpublished (Wagtail's ``published``/``unpublished`` signals,
-  sent for pages and for the regions and settlements snippets alike: a street in
-  an unpublished settlement disappears, a renamed settlement is found by its new
-  name), including scheduled publishing and expiry;
+* it is published or unpublished (Wagtail's ``page_published``/``page_unpublished``,
+  which copies and aliases send too), including scheduled publishing and expiry;
+  or its region or settlement snippet is (``published``/``unpublished``: a street
+  in an unpublished settlement disappears, a renamed settlement is found by its
+  new name);
 * a view restriction (private page) is added, changed or removed above it, or it
   is moved (its privacy may change);
 * a page its keys depend on changes or is deleted (a street carries its heroes'
@@ -23,7 +24,13 @@ from contextlib import contextmanager
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import post_page_move, published, unpublished
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    published,
+    unpublished,
+)
 
 from heroes.models import Region, Settlement
 
@@ -68,20 +75,22 @@ def _place_pages(instance):
     return set()
 
 
-def on_published(sender, instance, **kwargs):
-    """``published``: the page, or the pages in the place, change."""
-    if isinstance(instance, Page):
-        _refresh([instance.pk])
-    else:
-        _refresh(_place_pages(instance))
+def on_page_published(sender, instance, **kwargs):
+    """``page_published`` (also sent for a copied live page and for aliases)."""
+    _refresh([instance.pk])
 
 
-def on_unpublished(sender, instance, **kwargs):
-    """``unpublished``: the page goes (also when Wagtail unpublishes a page it is
-    about to delete, without saving), or the pages in the place change."""
-    if isinstance(instance, Page):
-        _refresh([], gone=[instance.pk])
-    else:
+def on_page_unpublished(sender, instance, **kwargs):
+    """``page_unpublished``: the page goes, also when Wagtail unpublishes a page it
+    is about to delete (without saving, so its row still says live)."""
+    _refresh([], gone=[instance.pk])
+
+
+def on_place_published(sender, instance, **kwargs):
+    """``published``/``unpublished`` of a snippet: the pages in a settlement or
+    region change (a street in an unpublished settlement is hidden). Pages send
+    these too, after ``page_published``/``page_unpublished``: ignored here."""
+    if not isinstance(instance, Page):
         _refresh(_place_pages(instance))
 
 
@@ -134,8 +143,10 @@ def deferred():
 
 def connect():
     """Connect the signal handlers (called from ``CatalogConfig.ready``)."""
-    published.connect(on_published, dispatch_uid="search_published")
-    unpublished.connect(on_unpublished, dispatch_uid="search_unpublished")
+    page_published.connect(on_page_published, dispatch_uid="search_page_published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="search_page_unpublished")
+    published.connect(on_place_published, dispatch_uid="search_place_published")
+    unpublished.connect(on_place_published, dispatch_uid="search_place_unpublished")
     post_save.connect(
         on_restriction_change, sender=PageViewRestriction, dispatch_uid="search_restriction_saved"
     )
