@@ -201,3 +201,12 @@ def test_server_error_page_renders_without_the_database():
 
 def test_django_admin_is_not_mounted(client):
     assert client.get("/django-admin/").status_code == 404
+
+
+def test_a_copied_street_gets_its_own_plaque_code():
+    from heroes.models import StreetPage
+
+    street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
+    copy = street.copy(update_attrs={"slug": "almaty-momyshuly-ave-copy"})
+    assert copy.short_code and copy.short_code != street.short_code
+    assert len(copy.short_code) == 6
