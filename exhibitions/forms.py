@@ -11,10 +11,41 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from .models import VisitBooking, VisitSlot, places_taken
 
 
-class ExhibitionStopPageForm(WagtailAdminPageForm):
+class KeepsBookedStopsForm(WagtailAdminPageForm):
+    """Refuses an expiry (``expire_at``) before the end of the last slot with a confirmed
+    booking at or below the page: its stops would vanish with classes expecting them."""
+
+    expiry_error = _(
+        "Classes are booked until %(end)s: the page cannot expire before. Cancel the "
+        "stop instead; its bookers are then emailed."
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        expire_at = cleaned_data.get("expire_at")
+        if expire_at and self.instance.pk:
+            last_booked = VisitBooking.objects.filter(
+                slot__page__path__startswith=self.instance.path,
+                status=VisitBooking.Status.CONFIRMED,
+            ).aggregate(end=Max("slot__end"))["end"]
+            if last_booked and expire_at < last_booked:
+                self.add_error(
+                    "expire_at",
+                    self.expiry_error
+                    % {"end": date_format(localtime(last_booked), "DATETIME_FORMAT")},
+                )
+        return cleaned_data
+
+
+class ExhibitionStopPageForm(KeepsBookedStopsForm):
     """Refuses to remove a slot that has bookings (cancelled ones included: they are kept
     until purged), to shrink a slot below its booked visitors, or to let a stop with
     confirmed bookings expire before its last booked slot ends."""
+
+    expiry_error = _(
+        "Classes are booked until %(end)s: the stop cannot expire before. Cancel it "
+        "instead; its bookers are then emailed."
+    )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -54,42 +85,11 @@ class ExhibitionStopPageForm(WagtailAdminPageForm):
                     _("%(count)d visitors are already booked; the capacity cannot be lower.")
                     % {"count": taken[pk]},
                 )
-        expire_at = cleaned_data.get("expire_at")
-        if expire_at and self.instance.pk:
-            last_booked = VisitBooking.objects.filter(
-                slot__page=self.instance, status=VisitBooking.Status.CONFIRMED
-            ).aggregate(end=Max("slot__end"))["end"]
-            if last_booked and expire_at < last_booked:
-                self.add_error(
-                    "expire_at",
-                    _(
-                        "Classes are booked until %(end)s: the stop cannot expire before. "
-                        "Cancel it instead; its bookers are then emailed."
-                    )
-                    % {"end": date_format(localtime(last_booked), "DATETIME_FORMAT")},
-                )
         return cleaned_data
 
 
-class ExhibitionPageForm(WagtailAdminPageForm):
-    """Refuses to let an exhibition expire before the last slot with a confirmed booking
-    in its stops ends: the stops would vanish from the site with classes expecting them."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        expire_at = cleaned_data.get("expire_at")
-        if expire_at and self.instance.pk:
-            last_booked = VisitBooking.objects.filter(
-                slot__page__path__startswith=self.instance.path,
-                status=VisitBooking.Status.CONFIRMED,
-            ).aggregate(end=Max("slot__end"))["end"]
-            if last_booked and expire_at < last_booked:
-                self.add_error(
-                    "expire_at",
-                    _(
-                        "Classes are booked until %(end)s: the exhibition cannot expire "
-                        "before. Cancel the stop instead; its bookers are then emailed."
-                    )
-                    % {"end": date_format(localtime(last_booked), "DATETIME_FORMAT")},
-                )
-        return cleaned_data
+class ExhibitionPageForm(KeepsBookedStopsForm):
+    expiry_error = _(
+        "Classes are booked until %(end)s: the exhibition cannot expire before. Cancel the "
+        "stop instead; its bookers are then emailed."
+    )

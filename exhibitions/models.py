@@ -41,7 +41,18 @@ class KeepsBookedStopsPublic:
     """For pages that hold stops: while a stop at or below the page has confirmed bookings
     for slots that have not ended, the page offers no privacy options (Wagtail's privacy
     dialog then says privacy cannot be set), so booked stops never vanish behind a
-    password or a login. Cancel the stop instead."""
+    password or a login; its admin form (``admin_form``) refuses an expiry before the
+    last booked slot. Cancel the stop instead."""
+
+    admin_form = "KeepsBookedStopsForm"  # a class in exhibitions.forms
+
+    @classproperty
+    def base_form_class(cls):
+        """The admin form named by ``admin_form`` (Wagtail reads ``base_form_class``),
+        imported late: the forms module imports this one."""
+        from . import forms
+
+        return getattr(forms, cls.admin_form)
 
     @property
     def private_page_options(self):
@@ -166,13 +177,7 @@ class ExhibitionPage(KeepsBookedStopsPublic, SlugRulePage):
         verbose_name = _("exhibition")
         verbose_name_plural = _("exhibitions")
 
-    @classproperty
-    def base_form_class(cls):
-        """The admin form (Wagtail reads ``base_form_class``), imported late: forms
-        import this module."""
-        from .forms import ExhibitionPageForm
-
-        return ExhibitionPageForm
+    admin_form = "ExhibitionPageForm"
 
     @property
     def tour_languages(self):
@@ -314,13 +319,7 @@ class ExhibitionStopPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage
         verbose_name = _("exhibition stop")
         verbose_name_plural = _("exhibition stops")
 
-    @classproperty
-    def base_form_class(cls):
-        """The admin form (Wagtail reads ``base_form_class``), imported late: forms
-        import this module."""
-        from .forms import ExhibitionStopPageForm
-
-        return ExhibitionStopPageForm
+    admin_form = "ExhibitionStopPageForm"
 
     # --- dates ----------------------------------------------------------------------
 
