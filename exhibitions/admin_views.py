@@ -329,13 +329,11 @@ class VisitBookingEditView(generic.EditView):
             VisitBooking.CancelledBy.STAFF
         )
         if self.cancelled_now:
-            stop = booking.slot.page
             send_later(
                 booking,
                 "cancelled",
                 _("Your class visit is cancelled"),
                 extra={"cancelled_by_staff": True},
-                sequence=stop.calendar_sequence + 1,
             )
         return booking
 

@@ -393,7 +393,7 @@ class ExhibitionStopPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage
             previous = (
                 type(self)
                 .objects.filter(pk=self.pk)
-                .values(*CALENDAR_FIELDS, "calendar_sequence", "calendar_modified", "live")
+                .values(*CALENDAR_FIELDS, "calendar_sequence", "calendar_modified")
                 .first()
             )
         booked_times = {}

@@ -82,14 +82,13 @@ def _send(booking, kind, subject, extra=None, sequence=0):
     message.send()
 
 
-def send_later(booking, kind, subject, extra=None, sequence=None):
+def send_later(booking, kind, subject, extra=None):
     """Queue an email to ``booking``'s contact for after the current transaction commits.
 
     ``kind`` names ``templates/exhibitions/email/<kind>.txt`` (``confirmation``,
     ``cancelled``, ``changed``); ``subject`` is already translated. The attached visit's
     SEQUENCE is 0 for the confirmation and grows by one with each later email (the
-    booking's ``calendar_sequence``); ``sequence`` is accepted for compatibility and
-    ignored."""
+    booking's ``calendar_sequence``)."""
     if kind != "confirmation":
         VisitBooking.objects.filter(pk=booking.pk).update(
             calendar_sequence=F("calendar_sequence") + 1
