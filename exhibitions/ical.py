@@ -153,7 +153,7 @@ def visit_calendar(booking, sequence=0):
     ``sequence`` for each update."""
     slot = booking.slot
     stop = slot.page.specific
-    exhibition = stop.get_parent().specific
+    exhibition = stop.exhibition
     cancelled = booking.status == booking.Status.CANCELLED or stop.status == StopStatus.CANCELLED
     method = "CANCEL" if cancelled else "PUBLISH"
     calendar = _calendar(exhibition.title, method)

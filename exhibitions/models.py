@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import classproperty
+from django.utils.functional import cached_property, classproperty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -456,11 +456,17 @@ class ExhibitionStopPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage
 
     # --- serving --------------------------------------------------------------------
 
+    @cached_property
+    def exhibition(self):
+        """The parent ExhibitionPage (specific), loaded once per instance; lists set it
+        for many stops at once (:func:`exhibitions.views.with_exhibitions`)."""
+        return self.get_parent().specific
+
     @property
     def is_public_now(self):
         """Whether the exhibition is live and the settlement and region published."""
         settlement = self.settlement
-        return self.get_parent().live and settlement.live and settlement.region.live
+        return self.exhibition.live and settlement.live and settlement.region.live
 
     def serve(self, request, *args, **kwargs):
         # A stop of an unpublished exhibition or in an unpublished place stays hidden.

@@ -57,7 +57,7 @@ def _send(booking, kind, subject, extra=None, sequence=0):
         "booking": booking,
         "slot": booking.slot,
         "stop": stop,
-        "exhibition": stop.get_parent().specific,
+        "exhibition": stop.exhibition,
         "stop_url": absolute_url(stop),
         "cancel_url": cancel_url(booking),
         "site_name": settings.WAGTAIL_SITE_NAME,

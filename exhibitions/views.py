@@ -232,7 +232,7 @@ def exhibition_context(exhibition, request):
 def stop_context(stop, request):
     """Context for a stop page: ``exhibition``, ``slots`` (with ``taken``), ``bookable``,
     ``local_heroes`` (born in the settlement), ``local_streets`` (named there), ``feed``."""
-    exhibition = stop.get_parent().specific
+    exhibition = stop.exhibition
     settlement = stop.settlement
     now = timezone.now()
     slots = slots_with_places(stop)
@@ -500,7 +500,7 @@ def booking_view(stop, request, slot_pk):
         "exhibitions/booking_form.html",
         {
             "page": stop,
-            "exhibition": stop.get_parent().specific,
+            "exhibition": stop.exhibition,
             "slot": slot,
             "form": form,
             "closed": closed,
@@ -537,7 +537,7 @@ def visit_detail(request, token):
             "booking": booking,
             "slot": booking.slot,
             "stop": stop,
-            "exhibition": stop.get_parent().specific,
+            "exhibition": stop.exhibition,
             "can_cancel": can_cancel,
         },
     )
