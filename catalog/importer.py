@@ -16,7 +16,14 @@
   draft, or taken offline is left alone unless ``overwrite_edited`` is set, and
   an import never puts an unpublished page back online;
 * the search keys of what changed are re-derived once at the end (all of them if
-  they were never built or were built with older folding rules).
+  they were never built or were built with older folding rules);
+* three languages: the seed's texts are English, so each hero and street page is
+  written in English (the source) and translated with wagtail-localize into Kazakh and
+  Russian from the per-language name columns (``name_kk``, ``name_ru``); the other texts
+  (summary, rank, unit, places) stay untranslated segments, which the pages mark as
+  not yet translated. Settlements that are cities of republican significance take the
+  Kazakh and Russian names of their region (regions.csv); others keep only the
+  English name the seed gives.
 
 Files are UTF-8 with or without BOM, ``,`` or ``;`` delimited, any line ending.
 Text that is mojibake (UTF-8 read as Windows-1251/1252 and saved again) or that
@@ -54,8 +61,16 @@ from heroes.models import (
 )
 from heroes.slugs import check_slug, slug_for_title
 
+from heroes.i18n import translate_page
+
+from .locales import ensure_site_languages, site_index
 from .search import index as search_index
 from .search import sync as search_sync
+
+# The language the seed files' texts are written in (their summaries are English).
+SEED_LANGUAGE = "en"
+# The languages each imported page is translated into, from the name_<code> columns.
+TRANSLATED_LANGUAGES = ("kk", "ru")
 
 REGION_COLUMNS = ["iso_code", "category", "name_en", "name_ru", "name_kk"]
 HERO_COLUMNS = ["slug", "name_en", "name_ru", "name_kk", "birth_date", "death_date"]
@@ -775,14 +790,16 @@ def importer_account():
         user.save(update_fields=["password"])
     group, _ = Group.objects.get_or_create(name=IMPORTER_GROUP)
     home = Site.objects.get(is_default_site=True).root_page
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.get_or_create(
-            group=group,
-            page=home,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
+    # Every language's home page (the translations are siblings of the site's root).
+    for page in home.get_translations(inclusive=True):
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=page,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label="heroes", codename__in=PLACE_PERMISSIONS)
     )
@@ -793,7 +810,11 @@ def importer_account():
 def can_publish_import(user):
     """Whether ``user`` may publish everything an import writes: hero and street
     pages, regions and settlements."""
-    indexes = [HeroIndexPage.objects.first(), StreetIndexPage.objects.first()]
+    indexes = [
+        index
+        for model in (HeroIndexPage, StreetIndexPage)
+        for index in model.objects.all()
+    ]
     return all(index.permissions_for_user(user).can_publish() for index in indexes) and all(
         user.has_perm(f"heroes.publish_{model}") for model in ("region", "settlement")
     )
@@ -841,6 +862,7 @@ class Importer:
         self.parse()
         self.outcomes = []
         with transaction.atomic():
+            ensure_site_languages()
             self.importer = importer_account()
             self.user = self.acting_user or self.importer
             if not self.submit and not can_publish_import(self.user):
@@ -928,16 +950,25 @@ class Importer:
             if (code, name) in settlements:
                 continue
             settlement = Settlement.objects.filter(region=regions[code], name_en=name).first()
+            region = regions[code]
+            # A city of republican significance is its own region: the same names.
+            names = (
+                {"name_kk": region.name_kk, "name_ru": region.name_ru}
+                if region.category == Region.Category.CITY and region.name_en == name
+                else {}
+            )
             if settlement is None:
-                settlement = Settlement(region=regions[code], name_en=name, kind=kind)
+                settlement = Settlement(region=region, name_en=name, kind=kind, **names)
                 self._upsert(settlement, {}, {}, "settlement", f"{code} {name}", lambda o: o.save())
+            elif names and not (settlement.name_kk or settlement.name_ru):
+                self._upsert(settlement, names, {}, "settlement", f"{code} {name}", None)
             else:
                 self.outcomes.append(Outcome("settlement", f"{code} {name}", "unchanged"))
             settlements[(code, name)] = settlement
         return settlements
 
     def _apply_pages(self, model, index_model, records, kind):
-        index = index_model.objects.first()
+        index = site_index(index_model, SEED_LANGUAGE)
         pages = {page.slug: page for page in model.objects.child_of(index)}
         total = len(records)
         for number, record in enumerate(records.values(), start=1):
@@ -947,10 +978,43 @@ class Importer:
                 page = model(slug=record.slug, **record.fields)
                 create = lambda obj: index.add_child(instance=obj)  # noqa: E731
             self._upsert(page, record.fields, record.children, kind, record.slug, create)
+            self._translate(page, record, self.outcomes[-1])
             pages[record.slug] = page
             if number % 100 == 0 or number == total:
                 self.progress(f"{model._meta.verbose_name_plural}: {number}/{total}")
         return pages
+
+    def _translate(self, page, record, outcome):
+        """Create or update the Kazakh and Russian versions of ``page`` (see the module
+        docstring): only when the English page changed or a version is missing or out
+        of date; a version that an editor changed is kept unless ``overwrite_edited``."""
+        versions = {
+            version.locale.language_code: version
+            for version in type(page)
+            .objects.filter(translation_key=page.translation_key)
+            .exclude(pk=page.pk)
+            .select_related("locale")
+        }
+        source = page.get_latest_revision_as_object() if self.submit else page
+        for code in TRANSLATED_LANGUAGES:
+            title = record.fields.get(f"name_{code}") or ""
+            version = versions.get(code)
+            if (
+                version is not None
+                and outcome.action in ("unchanged", "kept-edited")
+                and version.title == (title or page.title)
+            ):
+                continue
+            if version is not None and self._is_edited(version) and not self.overwrite_edited:
+                continue
+            publish = not self.submit and page.live
+            translated = translate_page(
+                source, code, {"title": title}, user=self.user, publish=publish
+            )
+            if self.submit:
+                workflow = translated.get_workflow()
+                if workflow and not translated.workflow_in_progress:
+                    workflow.start(translated, self.user)
 
     @staticmethod
     def _set_children(page, children):

@@ -1,8 +1,10 @@
 """Site-wide views: home page data, the search page and its autocomplete."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -22,6 +24,36 @@ from .search.forms import SearchForm
 from .search.kinds import KINDS
 
 SEARCH_PAGE_SIZE = 20
+
+
+@require_GET
+def switch_language(request, language):
+    """The language switcher's links: remember ``language`` (Django's language cookie,
+    one year) and go to ``?next=`` (a local path, else that language's home page).
+
+    Raises ``Http404`` for a language the site is not served in. The cookie decides
+    where ``/`` and the unprefixed plaque links (``/s/<code>/``) send this reader later.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not target.startswith("/"):
+        target = f"/{language}/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 60 * 60,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 AUTOCOMPLETE_SIZE = 8
 
 

@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) for exhibition stops and class visits, built with ``icalendar``.
 
-- UIDs: ``stop-<page id>@<domain>`` and ``visit-<booking reference>@<domain>``, where
+- UIDs: ``stop-<page id>@<domain>`` (the id of the stop's first version, the same in
+  every language's feed) and ``visit-<booking reference>@<domain>``, where
   ``<domain>`` is :func:`uid_domain` (stable across renders and hosts).
 - Times: timed events carry ``TZID=Asia/Almaty`` (``settings.TIME_ZONE``) and the
   matching VTIMEZONE from the IANA data of the pinned ``tzdata`` (it includes the
@@ -73,7 +74,8 @@ def stop_event(stop, url):
     parent exhibition loaded as ``stop.exhibition``); ``url`` is the stop page's full URL."""
     exhibition = stop.exhibition
     event = Event()
-    event.add("uid", f"stop-{stop.pk}@{uid_domain()}")
+    # The same event in every language's feed: the id of the version holding the slots.
+    event.add("uid", f"stop-{getattr(stop, 'slot_owner_pk', None) or stop.pk}@{uid_domain()}")
     stamp = stop.calendar_modified or stop.last_published_at or timezone.now()
     event.add("dtstamp", stamp.astimezone(datetime.UTC))
     event.add("last-modified", stamp.astimezone(datetime.UTC))

@@ -32,6 +32,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from heroes.i18n import kept_per_version
 from heroes.models import Located, SlugRulePage
 
 TOUR_LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -309,6 +310,12 @@ class ExhibitionStopPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage
     parent_page_types = ["exhibitions.ExhibitionPage"]
     subpage_types = []
 
+    # Visit slots (and their bookings) belong to the stop's first version only: every
+    # language's version books the same places (see ``slot_owner``). wagtail-localize
+    # neither copies nor synchronises them.
+    override_translatable_fields = kept_per_version("slots")
+    exclude_fields_in_copy = ["slots"]
+
     search_fields = Page.search_fields + [
         index.SearchField("venue"),
         index.SearchField("address"),
@@ -457,6 +464,23 @@ class ExhibitionStopPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage
     # --- serving --------------------------------------------------------------------
 
     @cached_property
+    def slot_owner(self):
+        """The version of this stop that holds its visit slots and their bookings: the
+        first one created (every language's version books the same places). Lists
+        annotate ``slot_owner_pk`` (:func:`exhibitions.views.live_stops`) to avoid the query."""
+        owner_id = getattr(self, "slot_owner_pk", None)
+        if owner_id is None:
+            owner_id = (
+                ExhibitionStopPage.objects.filter(translation_key=self.translation_key)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if owner_id in (None, self.pk):
+            return self
+        return ExhibitionStopPage.objects.get(pk=owner_id)
+
+    @cached_property
     def exhibition(self):
         """The parent ExhibitionPage (specific), loaded once per instance; lists set it
         for many stops at once (:func:`exhibitions.views.with_exhibitions`)."""
@@ -495,6 +519,11 @@ def places_taken():
         filter=~Q(bookings__status=VisitBooking.Status.CANCELLED),
         default=0,
     )
+
+
+def default_language():
+    """The site's default language code (``settings.LANGUAGE_CODE``, Kazakh)."""
+    return settings.LANGUAGE_CODE
 
 
 class VisitSlot(Orderable):
@@ -606,7 +635,7 @@ class VisitBooking(models.Model):
     email_language = models.CharField(
         _("email language"),
         max_length=8,
-        default=settings.LANGUAGE_CODE,
+        default=default_language,
         editable=False,
         help_text=_("The site language the booking was made in; emails use it."),
     )

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,11 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from heroes.i18n import best_translations, best_version
 from heroes.models import Region, Settlement
 from heroes.views import live_heroes, live_streets, paginate, with_portraits
 
@@ -44,23 +46,43 @@ from .notifications import booking_from_token, cancel_token, send_later
 
 
 def live_exhibitions():
-    return ExhibitionPage.objects.live().public()
+    """Live, public exhibitions, one version each (the reader's language, else the
+    fallback of :func:`heroes.i18n.best_translations`)."""
+    return best_translations(ExhibitionPage.objects.live().public())
 
 
 def live_stops():
     """Live, public stops whose exhibition is live and public and whose settlement and region
-    are published; settlement and region loaded. Use :func:`with_exhibitions` to attach
-    ``stop.exhibition`` to a list without a query per stop."""
-    return (
+    are published, one version per stop (reader's language, else the fallback);
+    settlement and region loaded; ``slot_owner_pk`` is the id of the version that holds the
+    visit slots (:attr:`ExhibitionStopPage.slot_owner`). Use :func:`with_exhibitions` to
+    attach ``stop.exhibition`` to a list without a query per stop."""
+    return best_translations(
         ExhibitionStopPage.objects.live()
         .public()
-        .annotate(exhibition_path=Substr("path", 1, (F("depth") - 1) * ExhibitionStopPage.steplen))
+        .annotate(
+            exhibition_path=Substr("path", 1, (F("depth") - 1) * ExhibitionStopPage.steplen),
+            slot_owner_pk=Subquery(
+                ExhibitionStopPage.objects.filter(translation_key=OuterRef("translation_key"))
+                .order_by("pk")
+                .values("pk")[:1]
+            ),
+        )
         .filter(
-            exhibition_path__in=live_exhibitions().values("path"),
+            exhibition_path__in=ExhibitionPage.objects.live().public().values("path"),
             settlement__live=True,
             settlement__region__live=True,
         )
         .select_related("settlement__region")
+    )
+
+
+def stops_of(exhibition):
+    """Stops (a :func:`live_stops` queryset) of any language's version of ``exhibition``."""
+    return live_stops().filter(
+        exhibition_path__in=ExhibitionPage.objects.filter(
+            translation_key=exhibition.translation_key
+        ).values("path")
     )
 
 
@@ -80,8 +102,9 @@ def upcoming(stops, now=None):
 
 
 def slots_with_places(stop):
-    """The stop's slots in time order, each annotated with ``taken`` (visitors booked)."""
-    return list(stop.slots.annotate(taken=places_taken()).order_by("start", "pk"))
+    """The stop's slots in time order, each annotated with ``taken`` (visitors booked).
+    Every language's version of a stop shows the same slots (its ``slot_owner``'s)."""
+    return list(stop.slot_owner.slots.annotate(taken=places_taken()).order_by("start", "pk"))
 
 
 # --- schedule -------------------------------------------------------------------------
@@ -133,7 +156,7 @@ def schedule_context(index_page, request, *, past):
     the archive), ``filter_form``, ``active_filters``, ``feed`` (the iCalendar feed that
     matches the filters: ``{"url", "webcal", "label"}``) and ``past``."""
     now = timezone.now()
-    stops = live_stops().descendant_of(index_page)
+    stops = live_stops()
     stops = stops.filter(end__lt=now) if past else stops.filter(end__gte=now)
     regions = Region.objects.filter(live=True, settlements__exhibition_stops__in=stops).distinct()
     settlements = (
@@ -164,7 +187,7 @@ def schedule_context(index_page, request, *, past):
         "filter_form": form,
         "active_filters": filters,
         "past": past,
-        "has_sample": live_exhibitions().descendant_of(index_page).filter(is_sample=True).exists(),
+        "has_sample": live_exhibitions().filter(is_sample=True).exists(),
         "feed": schedule_feed(request, filters),
         "regions": regions if not past else [],
     }
@@ -191,7 +214,7 @@ def region_schedule(index_page, request, iso_code):
     """The printable (A4) schedule of a region's upcoming stops; 404 for an unknown code."""
     region = get_object_or_404(Region, live=True, iso_code__iexact=iso_code)
     stops = with_exhibitions(
-        upcoming(live_stops().descendant_of(index_page).filter(settlement__region=region))
+        upcoming(live_stops().filter(settlement__region=region))
     )
     return index_page.render(
         request,
@@ -213,16 +236,17 @@ def region_schedule(index_page, request, iso_code):
 def exhibition_context(exhibition, request):
     """Context for an exhibition: ``upcoming_stops``, ``featured`` heroes (live), ``gallery``
     and ``feed``."""
-    stops = upcoming(live_stops().child_of(exhibition))
-    featured = [
-        link.hero
-        for link in with_portraits(
-            exhibition.featured_heroes.filter(hero__in=live_heroes()).select_related("hero"),
-            prefix="hero__",
-        )
-    ]
+    stops = upcoming(stops_of(exhibition))
+    links = exhibition.featured_heroes.all()
+    order = {key: n for n, key in enumerate(links.values_list("hero__translation_key", flat=True))}
+    featured = sorted(
+        with_portraits(
+            live_heroes().filter(translation_key__in=links.values("hero__translation_key"))
+        ),
+        key=lambda hero: order[hero.translation_key],
+    )
     return {
-        "upcoming_stops": [setattr(s, "exhibition", exhibition) or s for s in stops],
+        "upcoming_stops": with_exhibitions(stops),
         "featured": featured,
         "gallery": list(exhibition.gallery.select_related("image")),
         "feed": _feed(request, "calendar_exhibition", [exhibition.pk], gettext("this exhibition")),
@@ -286,8 +310,12 @@ def calendar_all(request):
 
 @require_safe
 def calendar_exhibition(request, pk):
-    exhibition = get_object_or_404(live_exhibitions(), pk=_db_id(pk))
-    stops = feed_stops().child_of(exhibition)
+    exhibition = get_object_or_404(ExhibitionPage.objects.live().public(), pk=_db_id(pk))
+    stops = feed_stops().filter(
+        exhibition_path__in=ExhibitionPage.objects.filter(
+            translation_key=exhibition.translation_key
+        ).values("path")
+    )
     return _calendar_response(stops, exhibition.title, f"exhibition-{pk}.ics", request)
 
 
@@ -452,7 +480,7 @@ def booking_view(stop, request, slot_pk):
 
     Refuses with a message when the slot is past, full or the stop is not scheduled; 429
     when the client address has sent too many bookings (``VISIT_BOOKING_RATE``)."""
-    slot = get_object_or_404(stop.slots.annotate(taken=places_taken()), pk=slot_pk)
+    slot = get_object_or_404(stop.slot_owner.slots.annotate(taken=places_taken()), pk=slot_pk)
     slot.free = max(slot.capacity - slot.taken, 0)
     closed = closed_reason(stop, slot)
     form = VisitBookingForm(
@@ -517,7 +545,10 @@ def visit_detail(request, token):
     booking = booking_from_token(token)
     if booking is None:
         raise Http404
-    stop = booking.slot.page.specific
+    # Outside the language prefixes: shown in the language the class booked in.
+    translation.activate(booking.email_language)
+    request.LANGUAGE_CODE = translation.get_language()
+    stop = best_version(booking.slot.page.specific)
     can_cancel = (
         booking.status == VisitBooking.Status.CONFIRMED and booking.slot.start > timezone.now()
     )

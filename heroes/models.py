@@ -27,6 +27,7 @@ from wagtail.search import index
 
 from .dates import DatePrecision, PartialDate
 from .geo import coordinate_errors
+from .i18n import kept_per_version, synchronized
 from .names import fold_nfc, tag_key
 from .slugs import check_slug
 from .tags import FoldingTaggableManager, tag_slug
@@ -305,10 +306,56 @@ class Settlement(NamedInThreeLanguages, Located, ReviewedSnippet):
 
 
 class SlugRulePage(Page):
-    """Base for this app's pages: applies the slug rule of :mod:`heroes.slugs`."""
+    """Base for this app's pages: applies the slug rule of :mod:`heroes.slugs`, and
+    serves another language's version where the reader's language has none."""
 
     class Meta:
         abstract = True
+
+    def route(self, request, path_components):
+        """Wagtail's routing, plus the fallback of :mod:`heroes.i18n`: when no page of
+        this language answers ``path_components`` (not translated yet, or only a draft),
+        the same path is tried below this page's versions in the other languages, in
+        ``CONTENT_FALLBACK_ORDER``. Raises ``Http404`` when none answers."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if not path_components or getattr(request, "_routing_fallback", False):
+                raise
+        from .i18n import fallback_order, locale_code
+
+        others = {
+            locale_code(page.locale_id): page
+            for page in Page.objects.live()
+            .filter(translation_key=self.translation_key)
+            .exclude(pk=self.pk)
+            .specific()
+        }
+        request._routing_fallback = True
+        try:
+            for code in fallback_order():
+                if code in others:
+                    try:
+                        return others[code].route(request, path_components)
+                    except Http404:
+                        continue
+        finally:
+            request._routing_fallback = False
+        raise Http404
+
+    def get_context(self, request, *args, **kwargs):
+        """Adds ``content_language`` (this version's language code), ``source_language``
+        (the language it was translated from) and ``untranslated`` (fields still in the
+        source language), for the notices and ``lang`` attributes of ``base.html``."""
+        from .i18n import locale_code, source_language, untranslated_fields
+
+        context = super().get_context(request, *args, **kwargs)
+        context["content_language"] = locale_code(self.locale_id)
+        context["untranslated"] = untranslated_fields(self)
+        context["source_language"] = (
+            source_language(self) if context["untranslated"] else context["content_language"]
+        )
+        return context
 
     def clean(self):
         super().clean()
@@ -543,6 +590,18 @@ class HeroPage(SlugRulePage):
         help_text=_("The person's item on Wikidata, e.g. Q1367420."),
     )
     tags = FoldingTaggableManager(through=HeroPageTag, blank=True)
+
+    # wagtail-localize: names in every script, dates and identifiers are the same
+    # in every language's version; rank, unit, places and texts are translated.
+    override_translatable_fields = synchronized(
+        "name_kk",
+        "name_kk_latn",
+        "name_ru",
+        "name_en",
+        "portrait_author",
+        "portrait_licence",
+        "wikidata_qid",
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("name_kk"),
@@ -902,6 +961,11 @@ class StreetPage(SlugRulePage, Located):  # noqa: DJ008 (Page.__str__ gives the 
         help_text=_("The date the new name came into force."),
     )
     # A copy is another place: it gets its own plaque code.
+    # wagtail-localize: names and the naming act's identifiers are the same in every
+    # language's version; each version keeps its own plaque short code.
+    override_translatable_fields = synchronized(
+        "name_kk", "name_ru", "name_en", "naming_act_number", "source"
+    ) + kept_per_version("short_code")
     exclude_fields_in_copy = ["short_code"]
 
     short_code = models.CharField(

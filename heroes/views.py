@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
+from .i18n import best_translations
 from .models import HeroAward, HeroPage, HeroTag, Region, StreetHero, StreetPage
 from .tags import tag_slug
 
@@ -31,8 +32,10 @@ def paginate(request, object_list, per_page=PAGE_SIZE, param="page"):
 
 
 def live_streets():
-    """Live, public streets in published settlements, with settlement and region loaded."""
-    return (
+    """Live, public streets in published settlements, one version per street (the
+    reader's language, else the fallback of :func:`heroes.i18n.best_translations`),
+    with settlement and region loaded."""
+    return best_translations(
         StreetPage.objects.live()
         .public()
         .filter(settlement__live=True, settlement__region__live=True)
@@ -41,8 +44,17 @@ def live_streets():
 
 
 def live_heroes():
-    """Live, public heroes."""
-    return HeroPage.objects.live().public()
+    """Live, public heroes, one version per hero (the reader's language, else the
+    fallback of :func:`heroes.i18n.best_translations`)."""
+    return best_translations(HeroPage.objects.live().public())
+
+
+def linked_heroes(links):
+    """The live heroes (reader's version) that ``links`` (a StreetHero queryset) name.
+
+    A link may point at any language's version of a hero (wagtail-localize copies page
+    links unchanged into translations), so heroes are matched by ``translation_key``."""
+    return live_heroes().filter(translation_key__in=links.values("hero__translation_key"))
 
 
 def with_portraits(heroes, prefix=""):
@@ -59,18 +71,24 @@ def with_portraits(heroes, prefix=""):
 def live_street_count():
     """An annotation: the number of live streets named after each hero (unaffected by filters)."""
     links = (
-        StreetHero.objects.filter(hero=OuterRef("pk"), page__live=True)
+        StreetHero.objects.filter(
+            hero__translation_key=OuterRef("translation_key"), page__in=live_streets()
+        )
         .order_by()
-        .values("hero")
-        .annotate(n=Count("pk"))
+        .values("hero__translation_key")
+        .annotate(n=Count("page", distinct=True))
         .values("n")
     )
     return Coalesce(Subquery(links), 0)
 
 
 def live_hero_links():
-    """Street-to-hero links whose hero is live and public, hero loaded (for Prefetch)."""
-    return StreetHero.objects.filter(hero__in=live_heroes()).select_related("hero")
+    """Street-to-hero links whose hero is live and public in some language, hero
+    loaded (for Prefetch). Show ``link.hero.name`` (the same in every version) and link
+    with ``{% localurl link.hero %}``."""
+    return StreetHero.objects.filter(
+        hero__translation_key__in=live_heroes().values("translation_key")
+    ).select_related("hero")
 
 
 class HeroFilterForm(forms.Form):
@@ -95,9 +113,12 @@ class HeroFilterForm(forms.Form):
 
 def hero_index_context(index_page, request):
     """Context for the hero index: ``filter_form``, ``heroes`` (a page of HeroPage), ``letters``."""
-    heroes = live_heroes().child_of(index_page)
+    heroes = live_heroes()
     regions = Region.objects.filter(
-        live=True, settlements__streets__in=live_streets().filter(heroes__hero__in=heroes)
+        live=True,
+        settlements__streets__in=live_streets().filter(
+            heroes__hero__translation_key__in=heroes.values("translation_key")
+        ),
     ).distinct()
     awards = (
         HeroAward.objects.filter(page__in=heroes)
@@ -119,7 +140,9 @@ def hero_index_context(index_page, request):
         heroes = heroes.filter(title__istartswith=letter)
     if region := filters.get("region"):
         heroes = heroes.filter(
-            street_links__page__in=live_streets().filter(settlement__region__iso_code=region)
+            translation_key__in=StreetHero.objects.filter(
+                page__in=live_streets().filter(settlement__region__iso_code=region)
+            ).values("hero__translation_key")
         )
     if award := filters.get("award"):
         heroes = heroes.filter(awards__name=award)
@@ -131,7 +154,7 @@ def hero_index_context(index_page, request):
         .prefetch_related("awards")
         .annotate(street_count=live_street_count())
     )
-    titles = live_heroes().child_of(index_page).values_list("title", flat=True)
+    titles = live_heroes().values_list("title", flat=True)
     letters = sorted({title[:1].upper() for title in titles if title})
     return {
         "filter_form": form,
@@ -143,16 +166,21 @@ def hero_index_context(index_page, request):
 
 def hero_page_context(hero):
     """Context for a hero page: ``streets`` named after the hero, ``related_heroes``."""
-    streets = list(live_streets().filter(heroes__hero=hero).distinct().order_by("title"))
+    streets = list(
+        live_streets()
+        .filter(heroes__hero__translation_key=hero.translation_key)
+        .distinct()
+        .order_by("title")
+    )
     settlements = {street.settlement_id for street in streets}
     tag_ids = list(hero.tags.values_list("id", flat=True))
+    neighbours = StreetHero.objects.filter(
+        page__in=live_streets().filter(settlement__in=settlements)
+    ).values("hero__translation_key")
     related = (
         live_heroes()
-        .exclude(pk=hero.pk)
-        .filter(
-            Q(street_links__page__settlement__in=settlements, street_links__page__live=True)
-            | Q(tags__in=tag_ids)
-        )
+        .exclude(translation_key=hero.translation_key)
+        .filter(Q(translation_key__in=neighbours) | Q(tags__in=tag_ids))
         .distinct()
         .order_by("title")[:6]
     )
@@ -165,7 +193,7 @@ def street_index_context(index_page, request):
     Without ``?region=`` it lists regions with their street counts; with a
     valid ISO code it lists that region's settlements and streets.
     """
-    streets = live_streets().child_of(index_page)
+    streets = live_streets()
     regions = (
         Region.objects.filter(live=True)
         .annotate(
@@ -196,9 +224,13 @@ def street_index_context(index_page, request):
 
 def street_page_context(street):
     """Context for a street page: ``named_after`` (live heroes), ``former_names``."""
-    links = with_portraits(live_hero_links().filter(page=street), prefix="hero__")
+    links = StreetHero.objects.filter(page=street)
+    order = {key: n for n, key in enumerate(links.values_list("hero__translation_key", flat=True))}
+    heroes = sorted(
+        with_portraits(linked_heroes(links)), key=lambda hero: order[hero.translation_key]
+    )
     return {
-        "named_after": [link.hero for link in links],
+        "named_after": heroes,
         "former_names": list(street.former_names.all()),
     }
 
@@ -208,5 +240,9 @@ def street_permalink(request, code):
 
     Raises ``Http404`` for an unknown code or a street that is not live and public.
     """
+    from .i18n import active_language, url_in_language
+
     street = get_object_or_404(live_streets(), short_code=code.lower())
-    return redirect(street.url, permanent=False)
+    # The reader's language (their earlier choice, else their browser's, else Kazakh):
+    # the same plaque serves readers of all three languages.
+    return redirect(url_in_language(street, active_language()), permanent=False)

@@ -38,7 +38,7 @@ def create_index(apps, schema_editor):
             "calendar and book a class visit."
         ),
     )
-    Page.objects.filter(pk=home.pk).update(numchild=children.count() + 1)
+    Page.objects.filter(pk=home.pk).update(numchild=children.count())
 
 
 class Migration(migrations.Migration):

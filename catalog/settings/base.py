@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     "catalog",
     "exhibitions",
     "heroes",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -99,14 +101,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The interface is written in English and translated into Kazakh and Russian.
-LANGUAGE_CODE = "en"
+# The interface is written in English and translated into Kazakh and Russian
+# (locale/kk, locale/ru). Kazakh, the state language, is the default: readers whose
+# browser asks for none of the three get it, and it is Wagtail's default locale.
+LANGUAGE_CODE = "kk"
 LANGUAGES = [
     ("kk", _("Kazakh")),
     ("ru", _("Russian")),
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Pages exist per language (Wagtail internationalisation, translated with
+# wagtail-localize) under /kk/, /ru/ and /en/; see catalog.locales.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A page missing in the reader's language is shown in the first of these that exists.
+CONTENT_FALLBACK_ORDER = ["kk", "ru", "en"]
 FORMAT_MODULE_PATH = ["catalog.formats"]
 USE_I18N = True
 USE_TZ = True

@@ -1,8 +1,10 @@
 """Load the sample tour: one exhibition marked "sample schedule" with stops in real
 settlements of the seed data, dated from today (no official schedule is published).
 
-Idempotent: when the sample exhibition exists, nothing changes (stops are never
-re-dated, so bookings made on them stay valid). Needs the seed data (settlements,
+Written in English and translated into Kazakh and Russian with wagtail-localize (the
+texts below; every text of the sample is translated). Idempotent: when the sample
+exhibition exists, nothing changes except that missing translations are added (stops
+are never re-dated, so bookings made on them stay valid). Needs the seed data (settlements,
 heroes) imported first and the exhibition index page (migration catalog 0004).
 """
 
@@ -20,6 +22,7 @@ from exhibitions.models import (
     StopStatus,
     VisitSlot,
 )
+from heroes.i18n import translate_page
 from heroes.models import HeroPage, Settlement
 
 SLUG = "sample-tour"
@@ -69,6 +72,79 @@ STOPS = [
     ),
     ("Taldykorgan", "KZ-33", 42, 3, True, StopStatus.SCHEDULED, "", "School hall (sample venue)"),
 ]
+# The sample's texts in Kazakh and Russian (the English ones are above and below).
+TRANSLATIONS = {
+    "Heroes of Kazakhstan, 1941–1945: mobile museum (sample)": {
+        "kk": "Қазақстан батырлары, 1941–1945: жылжымалы музей (үлгі)",
+        "ru": "Герои Казахстана, 1941–1945: передвижной музей (пример)",
+    },
+    "Kazakhstan in the Second World War and the streets named after its heroes": {
+        "kk": "Қазақстан Екінші дүниежүзілік соғыста және оның батырларының есімі берілген "
+        "көшелер",
+        "ru": "Казахстан во Второй мировой войне и улицы, названные в честь его героев",
+    },
+    "A made-up tour that shows how the schedule, calendar feeds and class bookings work. "
+    "No official schedule of the mobile exhibition is published yet.": {
+        "kk": "Кесте, күнтізбе арналары және сыныптарды жазу қалай жұмыс істейтінін "
+        "көрсететін ойдан құрастырылған сапар. Жылжымалы көрменің ресми кестесі әзірге "
+        "жарияланбаған.",
+        "ru": "Придуманный маршрут, который показывает, как работают расписание, "
+        "календарные подписки и запись классов. Официальное расписание передвижной "
+        "выставки пока не опубликовано.",
+    },
+    "Pupils of grades 5–11, teachers, families": {
+        "kk": "5–11 сынып оқушылары, мұғалімдер, отбасылар",
+        "ru": "Учащиеся 5–11 классов, учителя, семьи",
+    },
+    "City museum (sample venue)": {
+        "kk": "Қалалық музей (үлгі орын)",
+        "ru": "Городской музей (пример площадки)",
+    },
+    "Regional museum (sample venue)": {
+        "kk": "Облыстық музей (үлгі орын)",
+        "ru": "Областной музей (пример площадки)",
+    },
+    "House of culture (sample venue)": {
+        "kk": "Мәдениет үйі (үлгі орын)",
+        "ru": "Дом культуры (пример площадки)",
+    },
+    "Regional library (sample venue)": {
+        "kk": "Облыстық кітапхана (үлгі орын)",
+        "ru": "Областная библиотека (пример площадки)",
+    },
+    "School hall (sample venue)": {
+        "kk": "Мектеп залы (үлгі орын)",
+        "ru": "Школьный зал (пример площадки)",
+    },
+    "Daily 10:00–18:00": {"kk": "Күн сайын 10:00–18:00", "ru": "Ежедневно 10:00–18:00"},
+    "10:00–16:00": {"kk": "10:00–16:00", "ru": "10:00–16:00"},
+    "Sample: the venue is closed for repairs.": {
+        "kk": "Үлгі: орын жөндеуге жабылған.",
+        "ru": "Пример: площадка закрыта на ремонт.",
+    },
+    "Sample: new dates will be announced.": {
+        "kk": "Үлгі: жаңа күндері кейін хабарланады.",
+        "ru": "Пример: новые даты будут объявлены позже.",
+    },
+    "Sample: step-free entrance; ask staff for seating.": {
+        "kk": "Үлгі: кіреберісте баспалдақ жоқ; отыратын орын керек болса, қызметкерлерге "
+        "айтыңыз.",
+        "ru": "Пример: вход без ступеней; если нужно место, чтобы сесть, обратитесь к "
+        "сотрудникам.",
+    },
+    # Settlement names in stop titles.
+    "Almaty": {"kk": "Алматы", "ru": "Алматы"},
+    "Astana": {"kk": "Астана", "ru": "Астана"},
+    "Karaganda": {"kk": "Қарағанды", "ru": "Караганда"},
+    "Shymkent": {"kk": "Шымкент", "ru": "Шымкент"},
+    "Aktobe": {"kk": "Ақтөбе", "ru": "Актобе"},
+    "Kostanay": {"kk": "Қостанай", "ru": "Костанай"},
+    "Taldykorgan": {"kk": "Талдықорған", "ru": "Талдыкорган"},
+}
+TRANSLATED_FIELDS = {
+    ExhibitionPage: ["title", "theme", "description", "audience"],
+    ExhibitionStopPage: ["title", "venue", "opening_hours", "status_reason", "accessibility"],
+}
 SLOT_TIMES = [(10, 0, 11, 0), (11, 30, 12, 30), (15, 0, 16, 0)]
 SLOT_CAPACITY = 30
 
@@ -80,12 +156,51 @@ def _at(day, hour, minute=0):
 class Command(BaseCommand):
     help = "Load the sample exhibition tour (marked as sample on the site); idempotent."
 
+    @staticmethod
+    def _translated(text, language):
+        """``text`` in ``language``: a whole text of TRANSLATIONS, a stop title
+        ("Almaty, 2026-12-06"), a rich-text paragraph, or "" when unknown."""
+        plain = text.removeprefix("<p>").removesuffix("</p>")
+        if plain in TRANSLATIONS:
+            return TRANSLATIONS[plain][language]
+        name, _comma, rest = plain.partition(", ")
+        if name in TRANSLATIONS and rest:
+            return f"{TRANSLATIONS[name][language]}, {rest}"
+        return ""
+
+    def translate(self, page):
+        """Create the missing Kazakh and Russian versions of ``page`` (every text)."""
+        have = set(
+            type(page)
+            .objects.filter(translation_key=page.translation_key)
+            .values_list("locale__language_code", flat=True)
+        )
+        for language in ("kk", "ru"):
+            if language in have:
+                continue
+            strings = {
+                field: self._translated(getattr(page, field), language)
+                for field in TRANSLATED_FIELDS[type(page)]
+                if getattr(page, field)
+            }
+            translate_page(page, language, strings, publish=True)
+
+    def translate_tour(self, exhibition):
+        self.translate(exhibition)
+        for stop in ExhibitionStopPage.objects.child_of(exhibition).order_by("path"):
+            self.translate(stop)
+
     @transaction.atomic
     def handle(self, *args, **options):
-        index = ExhibitionIndexPage.objects.first()
+        index = (
+            ExhibitionIndexPage.objects.filter(locale__language_code="en").first()
+            or ExhibitionIndexPage.objects.first()
+        )
         if index is None:
             raise CommandError("No exhibition index page: run migrate first.")
-        if ExhibitionPage.objects.filter(slug=SLUG).exists():
+        existing = ExhibitionPage.objects.filter(slug=SLUG).order_by("pk").first()
+        if existing is not None:
+            self.translate_tour(existing)
             if options["verbosity"]:
                 self.stdout.write("Sample tour already loaded; left alone.")
             return
@@ -99,7 +214,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "Import the seed data first; settlements not found: " + ", ".join(missing)
             )
-        heroes = {hero.slug: hero for hero in HeroPage.objects.filter(slug__in=FEATURED)}
+        heroes = {
+            hero.slug: hero
+            for hero in HeroPage.objects.filter(slug__in=FEATURED, locale_id=index.locale_id)
+        }
         exhibition = ExhibitionPage(
             title="Heroes of Kazakhstan, 1941–1945: mobile museum (sample)",
             slug=SLUG,
@@ -156,5 +274,6 @@ class Command(BaseCommand):
                 ]
             exhibition.add_child(instance=stop)
             stop.save_revision().publish()
+        self.translate_tour(exhibition)
         if options["verbosity"]:
-            self.stdout.write(f"Sample tour loaded: {len(STOPS)} stops.")
+            self.stdout.write(f"Sample tour loaded: {len(STOPS)} stops, in kk, ru and en.")

@@ -1,0 +1,226 @@
+"""Pages in Kazakh, Russian and English: which version a reader sees, and writing
+translations through wagtail-localize.
+
+Every page exists once per language (Wagtail's internationalisation,
+``WAGTAIL_I18N_ENABLED``): the versions share a ``translation_key`` and each has its
+own ``locale``, tree and URL (``/kk/...``, ``/ru/...``, ``/en/...``). A reader of
+language L sees L's version; where L has none (not yet translated, or its translation
+is a draft), the first version that exists in ``settings.CONTENT_FALLBACK_ORDER``
+(kk, then ru, then en), served under L's URL with a notice and the content's own
+``lang`` attribute (see ``SlugRulePage.route`` and ``templates/base.html``).
+
+Translations are made with wagtail-localize: the source page's text is split into
+segments; a translation holds a translated string per segment; a segment with no
+translation keeps the source text (``fallback=True``), and :func:`untranslated_fields`
+reports those fields so that pages mark them as not yet translated instead of passing
+English off as Kazakh.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page, Revision
+
+
+def active_language():
+    """The active interface language code (``"kk"``, ``"ru"`` or ``"en"``)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    codes = [code for code, _name in settings.LANGUAGES]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def fallback_order(language=None):
+    """Language codes in the order a reader of ``language`` (default: the active one)
+    is served: their own, then ``settings.CONTENT_FALLBACK_ORDER`` (kk, ru, en)."""
+    language = language or active_language()
+    return [language] + [code for code in settings.CONTENT_FALLBACK_ORDER if code != language]
+
+
+@lru_cache(maxsize=1)
+def _locale_codes():
+    return dict(Locale.objects.values_list("pk", "language_code"))
+
+
+def locale_code(locale_id):
+    """The language code of a Locale id, without a query after the first call."""
+    codes = _locale_codes()
+    if locale_id not in codes:
+        _locale_codes.cache_clear()
+        codes = _locale_codes()
+    return codes.get(locale_id, settings.LANGUAGE_CODE)
+
+
+def forget_locales(**kwargs):
+    """Signal receiver: Locale rows changed, drop the cached id -> code map."""
+    _locale_codes.cache_clear()
+
+
+def best_translations(queryset, language=None, *, visible=None):
+    """``queryset`` narrowed to one version per page: the version in ``language``
+    (default: the active one), else the first of ``CONTENT_FALLBACK_ORDER`` that is in
+    ``visible`` (default: live pages of the queryset's model).
+
+    Query shape: one query, with correlated ``EXISTS`` on Wagtail's unique
+    ``(translation_key, locale)`` index; no per-row queries.
+    """
+    order = fallback_order(language)
+    if visible is None:
+        visible = queryset.model.objects.live().public()
+    condition = Q(locale__language_code=order[0])
+    for position, code in enumerate(order[1:], start=1):
+        alternative = Q(locale__language_code=code)
+        for better in order[:position]:
+            alternative &= ~Exists(
+                visible.filter(
+                    translation_key=OuterRef("translation_key"), locale__language_code=better
+                )
+            )
+        condition |= alternative
+    return queryset.filter(condition)
+
+
+def best_version(page, language=None):
+    """The version of ``page`` a reader of ``language`` sees: their language's live,
+    public version, else the first in the fallback order; ``page`` itself if none is live.
+    One query."""
+    order = fallback_order(language)
+    versions = {
+        locale_code(version.locale_id): version
+        for version in Page.objects.live()
+        .public()
+        .filter(translation_key=page.translation_key)
+        .specific(defer=True)
+    }
+    return next((versions[code] for code in order if code in versions), page)
+
+
+def relative_path(page):
+    """The page's path below its language's home page: ``"/heroes/bauyrzhan-momyshuly/"``
+    (``"/"`` for a home page). Wagtail keeps one home page per language, all at depth 2."""
+    parts = page.url_path.split("/", 2)
+    return "/" + (parts[2] if len(parts) > 2 else "")
+
+
+def url_in_language(page, language):
+    """The URL of ``page``'s content for a reader of ``language``: ``/<language>`` +
+    the page's path. It serves ``language``'s version where one exists and is reached
+    by the same slugs, else the fallback (see ``SlugRulePage.route``). No query."""
+    return f"/{language}{relative_path(page)}"
+
+
+def untranslated_fields(page):
+    """Names of ``page``'s fields (top level: ``"summary"``, ``"biography"``, ``"awards"``)
+    that still hold the source language's text: the page is a wagtail-localize
+    translation and those segments have no translation into its locale. Empty for a
+    source page or a page not made with wagtail-localize. Two queries.
+    """
+    from wagtail_localize.models import StringSegment, TranslationSource
+
+    source = (
+        TranslationSource.objects.filter(object_id=page.translation_key)
+        .exclude(locale_id=page.locale_id)
+        .first()
+    )
+    if source is None:
+        return frozenset()
+    ignored = {"slug"}
+    fields = set()
+    segments = (
+        StringSegment.objects.filter(source=source)
+        .annotate_translation(page.locale_id)
+        .values_list("context__path", "translation")
+    )
+    for path, translation in segments:
+        field = path.split(".", 1)[0]
+        if translation is None and field not in ignored:
+            fields.add(field)
+    return frozenset(fields)
+
+
+def source_language(page):
+    """The language code of the version ``page`` was translated from (its own if it
+    is a source). One query."""
+    from wagtail_localize.models import TranslationSource
+
+    locale_id = (
+        TranslationSource.objects.filter(object_id=page.translation_key)
+        .values_list("locale_id", flat=True)
+        .first()
+    )
+    return locale_code(locale_id) if locale_id else locale_code(page.locale_id)
+
+
+def translate_page(page, language, strings, *, user=None, publish=True):
+    """Create or update the ``language`` version of ``page`` with wagtail-localize.
+
+    ``strings`` maps a field path (``"title"``, ``"summary"``) to its translation (plain
+    text); an empty or missing value leaves that segment untranslated, so the version
+    shows the source text and :func:`untranslated_fields` names it. Translations are
+    recorded as "manual" by ``user`` in wagtail-localize's translation memory, so editors
+    see and change them in its translation editor. Non-text fields follow the source.
+    With ``publish=False`` the version gets a draft revision only.
+
+    Returns the translated page. Raises ``Locale.DoesNotExist`` for an unknown language.
+    """
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
+    from wagtail_localize.strings import StringValue
+
+    locale = Locale.objects.get(language_code=language)
+    source, _created = TranslationSource.update_or_create_from_instance(page)
+    Translation.objects.get_or_create(source=source, target_locale=locale)
+    for segment in StringSegment.objects.filter(source=source).select_related("context", "string"):
+        text = strings.get(segment.context.path)
+        if not text:
+            continue
+        data = StringValue.from_plaintext(text).data
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={
+                "data": data,
+                "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                "last_translated_by": user,
+                "has_error": False,
+            },
+        )
+    # wagtail-localize publishes on commit, from the page object as it was then: in a
+    # long transaction (an import) that would write back stale tree data (numchild) of
+    # a page that got children meanwhile. Publish now, from a fresh revision object.
+    translated, _created = source.create_or_update_translation(
+        locale, user=user, publish=False, fallback=True, copy_parent_pages=True
+    )
+    if publish:
+        Revision.objects.get(pk=translated.latest_revision_id).publish(user=user)
+        translated.refresh_from_db()
+    return translated
+
+
+def _localize_fields():
+    from wagtail_localize.fields import BaseTranslatableField, SynchronizedField
+
+    class KeptPerVersion(BaseTranslatableField):
+        """Neither translated nor copied: each language's version keeps its own value
+        (e.g. a street's short code, a stop's visit slots)."""
+
+    return SynchronizedField, KeptPerVersion
+
+
+def synchronized(*names):
+    """wagtail-localize overrides: ``names`` are copied from the source to every
+    translation unchanged (names in all three languages, dates, identifiers)."""
+    field, _kept = _localize_fields()
+    return [field(name, overridable=False) for name in names]
+
+
+def kept_per_version(*names):
+    """wagtail-localize overrides: ``names`` are never copied into or from translations."""
+    _field, kept = _localize_fields()
+    return [kept(name) for name in names]
