@@ -47,6 +47,7 @@ from wagtail.models import GroupPagePermission, Site
 
 from heroes.dates import DatePrecision, PartialDate, parse_partial_date
 from heroes.geo import coordinate_errors
+from heroes.i18n import translate_page
 from heroes.models import (
     FormerName,
     HeroAward,
@@ -60,8 +61,6 @@ from heroes.models import (
     StreetPage,
 )
 from heroes.slugs import check_slug, slug_for_title
-
-from heroes.i18n import translate_page
 
 from .locales import ensure_site_languages, site_index
 from .search import index as search_index
@@ -810,11 +809,7 @@ def importer_account():
 def can_publish_import(user):
     """Whether ``user`` may publish everything an import writes: hero and street
     pages, regions and settlements."""
-    indexes = [
-        index
-        for model in (HeroIndexPage, StreetIndexPage)
-        for index in model.objects.all()
-    ]
+    indexes = [index for model in (HeroIndexPage, StreetIndexPage) for index in model.objects.all()]
     return all(index.permissions_for_user(user).can_publish() for index in indexes) and all(
         user.has_perm(f"heroes.publish_{model}") for model in ("region", "settlement")
     )

@@ -124,8 +124,10 @@ def ensure_site_languages(user=None):
                 getattr(existing, name) == value for name, value in strings.items()
             ):
                 continue
-            if existing is not None and existing.latest_revision_id and (
-                existing.latest_revision.user_id not in (None, getattr(user, "pk", None))
+            if (
+                existing is not None
+                and existing.latest_revision_id
+                and (existing.latest_revision.user_id not in (None, getattr(user, "pk", None)))
             ):
                 continue  # an editor changed it: theirs wins
             translate_page(source, code, strings, user=user, publish=True)
@@ -143,7 +145,9 @@ def share_workflows():
         return
     for assignment in WorkflowPage.objects.filter(page=site.root_page_id):
         for home in site.root_page.get_translations():
-            WorkflowPage.objects.get_or_create(page=home, defaults={"workflow": assignment.workflow})
+            WorkflowPage.objects.get_or_create(
+                page=home, defaults={"workflow": assignment.workflow}
+            )
 
 
 def home_pages():

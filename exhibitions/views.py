@@ -17,10 +17,9 @@ from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
-from django.utils import translation
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -213,9 +212,7 @@ def schedule_feed(request, filters):
 def region_schedule(index_page, request, iso_code):
     """The printable (A4) schedule of a region's upcoming stops; 404 for an unknown code."""
     region = get_object_or_404(Region, live=True, iso_code__iexact=iso_code)
-    stops = with_exhibitions(
-        upcoming(live_stops().filter(settlement__region=region))
-    )
+    stops = with_exhibitions(upcoming(live_stops().filter(settlement__region=region)))
     return index_page.render(
         request,
         template="exhibitions/region_schedule.html",
