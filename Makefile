@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= catalog.settings.dev
 # Links in notification emails and printed sign-in lines point at this server.
 export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test venv migrate seed accounts serve lint clean
+.PHONY: run test venv messages migrate seed accounts serve lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-e2e.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
@@ -23,7 +23,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-e2e.txt
 
 venv: $(VENV)/.installed
 
-migrate: venv
+# The interface translations (locale/kk, locale/ru): .po compiled to .mo (build output).
+messages: venv
+	$(PY) manage.py compile_translations
+
+migrate: venv messages
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -44,7 +48,7 @@ serve:
 
 run: seed accounts serve
 
-test: venv
+test: venv messages
 	DJANGO_SETTINGS_MODULE=catalog.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: venv

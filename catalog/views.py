@@ -8,7 +8,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from wagtail.models import Page
 
+from heroes.i18n import (
+    active_language,
+    all_versions,
+    best_translations,
+    locale_code,
+    url_in_language,
+)
 from heroes.models import Region, Settlement
 from heroes.views import (
     live_heroes,
@@ -85,6 +93,26 @@ def home_page_context(home):
     }
 
 
+def _in_readers_language(pages):
+    """Search keys are stored for one version of each page (names are the same in
+    every language); show each page with the title and path of the reader's version
+    (or its fallback, :func:`heroes.i18n.best_translations`). One query."""
+    pages = [page for page in pages if locale_code(page.locale_id) != active_language()]
+    if not pages:
+        return
+    versions = {
+        key: (title, url_path)
+        for key, title, url_path in best_translations(
+            Page.objects.live()
+            .public()
+            .filter(translation_key__in=[page.translation_key for page in pages])
+        ).values_list("translation_key", "title", "url_path")
+    }
+    for page in pages:
+        if page.translation_key in versions:
+            page.title, page.url_path = versions[page.translation_key]
+
+
 def _load(hits, query):
     """Attach the loaded page (``hit.item``) to each hit, leaving out any page that
     is no longer live; street hits found through a former name get
@@ -93,8 +121,10 @@ def _load(hits, query):
     for hit in hits:
         by_kind.setdefault(hit.kind, []).append(hit.page_id)
     items = {}
-    for name, page_ids in by_kind.items():
-        items.update(KINDS[name].load(page_ids))
+    with all_versions():  # the stored version of each page, whatever its language
+        for name, page_ids in by_kind.items():
+            items.update(KINDS[name].load(page_ids))
+    _in_readers_language(items.values())
     loaded = []
     for hit in hits:
         hit.item = items.get(hit.page_id)
@@ -179,7 +209,7 @@ def autocomplete(request):
                     "kind_label": str(hit.kind_label),
                     "label": label,
                     "detail": detail,
-                    "url": hit.item.get_url(request),
+                    "url": url_in_language(hit.item, active_language()),
                 }
             )
     status = (

@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.models import WagtailAdminModelForm
@@ -339,7 +339,7 @@ class VisitBookingEditView(generic.EditView):
 
     def get_success_message(self):
         if getattr(self, "cancelled_now", False):
-            return _t("Booking %(reference)s cancelled; the booker is being emailed.") % {
+            return gettext("Booking %(reference)s cancelled; the booker is being emailed.") % {
                 "reference": self.object.reference
             }
         return super().get_success_message()

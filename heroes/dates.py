@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +52,18 @@ def parse_partial_date(text):
         ) from None
     precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
     return value, precision
+
+
+def format_date(value, format_name="DATE_FORMAT"):
+    """``value`` (a date or datetime) in the active language's ``format_name`` format
+    (Django's per-language format modules; catalog/formats/kk for Kazakh). In Kazakh
+    and Russian, month names are lower case in running text ("1943 ж. қазан",
+    "октябрь 1943 г."); Django's month names are capitalised, so they are lowered here
+    (those formats hold nothing else that has case)."""
+    text = date_format(value, format_name)
+    if (get_language() or "").split("-")[0] in ("kk", "ru"):
+        text = text.lower()
+    return text
 
 
 @dataclass(frozen=True)
@@ -100,17 +112,28 @@ class PartialDate:
         return self.value.isoformat()
 
     def display(self):
-        """Human text in the active language: "1922", "c. 1920", "October 1943",
-        "24 December 1910"; ``""`` when unknown. Formats come from Django's
-        per-language format modules (``YEAR_MONTH_FORMAT``, ``DATE_FORMAT``)."""
+        """Human text in the active language; ``""`` when unknown:
+
+        ====== ================== ===================== ======================
+        lang   year (approximate) month                 day
+        ====== ================== ===================== ======================
+        en     c. 1920            October 1943          24 December 1910
+        ru     около 1920 г.      октябрь 1943 г.       24 декабря 1910 г.
+        kk     шамамен 1920 ж.    1943 ж. қазан         1910 ж. 24 желтоқсан
+        ====== ================== ===================== ======================
+
+        Formats come from Django's per-language format modules (``YEAR_MONTH_FORMAT``,
+        ``DATE_FORMAT``; :func:`format_date`); the year and "c." wording from the
+        interface translations."""
         if not self.is_known:
             return ""
         if self.precision == DatePrecision.YEAR:
-            text = str(self.value.year)
+            # Translators: a year on its own, e.g. "1920"; Russian "1920 г.", Kazakh "1920 ж.".
+            text = pgettext("year alone", "%(year)s") % {"year": self.value.year}
         elif self.precision == DatePrecision.MONTH:
-            text = date_format(self.value, "YEAR_MONTH_FORMAT")
+            text = format_date(self.value, "YEAR_MONTH_FORMAT")
         else:
-            text = date_format(self.value, "DATE_FORMAT")
+            text = format_date(self.value, "DATE_FORMAT")
         if self.approximate:
             # Translators: an approximate date, e.g. "c. 1920".
             return gettext("c. %(date)s") % {"date": text}

@@ -16,7 +16,9 @@ reports those fields so that pages mark them as not yet translated instead of pa
 English off as Kazakh.
 """
 
-from functools import lru_cache
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
@@ -57,6 +59,31 @@ def forget_locales(**kwargs):
     _locale_codes.cache_clear()
 
 
+_ALL_VERSIONS = ContextVar("all_versions", default=False)
+
+
+@contextmanager
+def all_versions():
+    """Within this block :func:`best_translations` keeps every language's version
+    (search indexing works on all versions; it picks one itself)."""
+    token = _ALL_VERSIONS.set(True)
+    try:
+        yield
+    finally:
+        _ALL_VERSIONS.reset(token)
+
+
+def over_all_versions(function):
+    """Decorator: run ``function`` inside :func:`all_versions`."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with all_versions():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def best_translations(queryset, language=None, *, visible=None):
     """``queryset`` narrowed to one version per page: the version in ``language``
     (default: the active one), else the first of ``CONTENT_FALLBACK_ORDER`` that is in
@@ -65,6 +92,8 @@ def best_translations(queryset, language=None, *, visible=None):
     Query shape: one query, with correlated ``EXISTS`` on Wagtail's unique
     ``(translation_key, locale)`` index; no per-row queries.
     """
+    if _ALL_VERSIONS.get():
+        return queryset
     order = fallback_order(language)
     if visible is None:
         visible = queryset.model.objects.live().public()

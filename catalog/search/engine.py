@@ -48,6 +48,7 @@ from django.db.models import Q
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from heroes.i18n import all_versions
 from heroes.names import (
     exact_key,
     is_cyrillic,
@@ -249,7 +250,8 @@ def _region_scope(iso_code):
     """A function of a lookup prefix (``"entry__"`` from a name, ``""`` from an entry
     or a term, which carries its entry's kind and page) giving the condition "an
     entry of a page in region ``iso_code``"; each kind's subquery is built once."""
-    pages = {kind.name: kind.in_region(iso_code) for kind in KINDS.values()}
+    with all_versions():  # keys are stored for one version, of any language
+        pages = {kind.name: kind.in_region(iso_code) for kind in KINDS.values()}
 
     def scope(prefix):
         condition = Q()

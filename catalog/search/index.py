@@ -7,8 +7,11 @@ any other page given to :func:`refresh` loses its entry.
 """
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from wagtail.models import Page
 
+from heroes.i18n import all_versions, over_all_versions
 from heroes.names import (
     KEY_VERSION,
     core_text,
@@ -105,15 +108,35 @@ def _chunks(values):
         yield values[start : start + CHUNK]
 
 
+def indexed(kind):
+    """The pages of ``kind`` that get search keys: one version of each page, the first
+    live one created (its names, the same in every language, are what search
+    matches; results show the reader's version, see catalog.views)."""
+    with all_versions():
+        first = (
+            kind.live()
+            .filter(translation_key=OuterRef("translation_key"))
+            .order_by("pk")
+            .values("pk")[:1]
+        )
+        return kind.live().filter(pk=Subquery(first))
+
+
 def _refresh_kind(kind, page_ids, gone):
     for chunk in _chunks(page_ids):
         SearchEntry.objects.filter(page_id__in=chunk).delete()
-        pages = list(kind.live().filter(pk__in=chunk).exclude(pk__in=gone))
+        pages = list(indexed(kind).filter(pk__in=chunk).exclude(pk__in=gone))
         _write(kind, kind.documents(pages))
 
 
 @transaction.atomic
 def refresh(pages, *, gone=()):
+    """See :func:`_refresh` (run over every language's version of each page)."""
+    with all_versions():
+        return _refresh(pages, gone=gone)
+
+
+def _refresh(pages, *, gone=()):
     """Re-derive the search entries of ``pages`` (a queryset of ``Page`` or of a
     page model, or an iterable of page ids) and of the pages that depend on them
     (a street carries its heroes' names). A page that is not live and public, or
@@ -127,6 +150,12 @@ def refresh(pages, *, gone=()):
     page_ids |= set(gone)
     if not page_ids:
         return
+    # Every language's version: which one carries the keys may change.
+    page_ids |= set(
+        Page.objects.filter(
+            translation_key__in=Page.objects.filter(pk__in=page_ids).values("translation_key")
+        ).values_list("pk", flat=True)
+    )
     by_kind = {name: set() for name in KINDS}
     for kind in KINDS.values():
         by_kind[kind.name] |= set(
@@ -149,6 +178,7 @@ def _delete_all():
 
 
 @transaction.atomic
+@over_all_versions
 def rebuild(progress=None):
     """Derive every search entry again, in one transaction, and record the
     :data:`heroes.names.KEY_VERSION` used. ``progress`` (optional) is called with a
@@ -158,7 +188,7 @@ def rebuild(progress=None):
     for kind in KINDS.values():
         last = 0
         while True:
-            pages = list(kind.live().filter(pk__gt=last).order_by("pk")[:CHUNK])
+            pages = list(indexed(kind).filter(pk__gt=last).order_by("pk")[:CHUNK])
             if not pages:
                 break
             _write(kind, kind.documents(pages))

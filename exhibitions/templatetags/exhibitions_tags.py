@@ -3,10 +3,11 @@ language formats (Django's DATE_FORMAT / TIME_FORMAT of the active locale)."""
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext
 
 from exhibitions.ical import stop_location as _stop_location
+from heroes.dates import format_date
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def stop_location(stop):
 
 
 def _date(value):
-    return date_format(value, "DATE_FORMAT")
+    return format_date(value, "DATE_FORMAT")
 
 
 def _time(value):

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
+from heroes.dates import format_date
 from heroes.i18n import active_language, locale_code, url_in_language
 
 register = template.Library()
@@ -99,3 +100,12 @@ def lang_attr(context, field=None):
     if field and field in context.get("untranslated", ()):
         language = context.get("source_language") or language
     return format_html(' lang="{}"', language) if language != current else ""
+
+
+@register.filter
+def local_date(value, format_name="DATE_FORMAT"):
+    """``value`` in the reader's language's date format (``heroes.dates.format_date``:
+    "24 December 1910", "24 декабря 1910 г.", "1910 ж. 24 желтоқсан")."""
+    if not value:
+        return ""
+    return format_date(value, format_name)
