@@ -50,8 +50,9 @@ def local_day(days=7, hour=10, minute=0):
 
 
 def index_page():
-    """The site's ExhibitionIndexPage (made by migration catalog 0004)."""
-    return ExhibitionIndexPage.objects.get()
+    """The site's English ExhibitionIndexPage (``/en/exhibition/``; made by migration
+    catalog 0004, translated into kk and ru by ``import_catalog``)."""
+    return ExhibitionIndexPage.objects.get(locale__language_code="en")
 
 
 def seed_settlement(name_en=DEFAULT_SETTLEMENT[0], iso_code=None):
@@ -63,7 +64,7 @@ def seed_settlement(name_en=DEFAULT_SETTLEMENT[0], iso_code=None):
 
 
 def make_exhibition(parent=None, live=True, **kw):
-    """A published ExhibitionPage under the index (or ``parent``).
+    """A published ExhibitionPage under the English index (or ``parent``).
 
     Keyword arguments are model fields (``title``, ``theme``, ``is_sample`` ...);
     ``live=False`` makes an unpublished draft. Returns the saved page (with a revision).

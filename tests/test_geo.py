@@ -1,6 +1,16 @@
 from decimal import Decimal as D
 
+import pytest
+from django.utils import translation
+
 from heroes.geo import coordinate_errors
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages in English (the default language is Kazakh)."""
+    with translation.override("en"):
+        yield
 
 
 def test_almaty_momyshuly_avenue_is_inside_kazakhstan():

@@ -19,6 +19,8 @@ from heroes.models import HeroIndexPage, HeroPage, Settlement, StreetHero, Stree
 from heroes.names import word_key
 
 from .exhibition_factories import make_exhibition, make_stop, seed_settlement
+from .i18n_helpers import english as english_page
+from .i18n_helpers import english_index
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,7 @@ def english():
 
 def results(client, query, **params):
     """The result links (page paths) of the search page, in order."""
-    response = client.get("/search/", {"q": query, **params})
+    response = client.get("/en/search/", {"q": query, **params})
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     return [
@@ -50,8 +52,8 @@ def first(client, query):
 
 # --- The variants of the issue ---------------------------------------------------------
 
-MOMYSHULY = "/heroes/bauyrzhan-momyshuly/"
-MAMETOVA = "/heroes/manshuk-mametova/"
+MOMYSHULY = "/en/heroes/bauyrzhan-momyshuly/"
+MAMETOVA = "/en/heroes/manshuk-mametova/"
 
 
 @pytest.mark.parametrize(
@@ -67,16 +69,16 @@ MAMETOVA = "/heroes/manshuk-mametova/"
         ("Маметова", MAMETOVA),
         ("Мәметова", MAMETOVA),
         ("mametova", MAMETOVA),
-        ("Koshkarbaev", "/heroes/rakhimzhan-koshkarbayev/"),
-        ("Қошқарбаев", "/heroes/rakhimzhan-koshkarbayev/"),
-        ("МОЛДАҒҰЛОВА", "/heroes/aliya-moldagulova/"),
-        ("проспект Момышулы", "/streets/shymkent-momyshuly-ave/"),  # its Russian name
-        ("Momyshuly avenue", "/streets/almaty-momyshuly-ave/"),  # Almaty's and Shymkent's
-        ("Момышұлы даңғылы", "/streets/almaty-momyshuly-ave/"),
-        ("Казарменная", "/streets/almaty-panfilov-st/"),  # a former name
-        ("Aktobe airport", "/streets/aktobe-airport-moldagulova/"),
-        ("Алматы Маметовой", "/streets/almaty-mametova-st/"),
-        ("Mametova street", "/streets/almaty-mametova-st/"),
+        ("Koshkarbaev", "/en/heroes/rakhimzhan-koshkarbayev/"),
+        ("Қошқарбаев", "/en/heroes/rakhimzhan-koshkarbayev/"),
+        ("МОЛДАҒҰЛОВА", "/en/heroes/aliya-moldagulova/"),
+        ("проспект Момышулы", "/en/streets/shymkent-momyshuly-ave/"),  # its Russian name
+        ("Momyshuly avenue", "/en/streets/almaty-momyshuly-ave/"),  # Almaty's and Shymkent's
+        ("Момышұлы даңғылы", "/en/streets/almaty-momyshuly-ave/"),
+        ("Казарменная", "/en/streets/almaty-panfilov-st/"),  # a former name
+        ("Aktobe airport", "/en/streets/aktobe-airport-moldagulova/"),
+        ("Алматы Маметовой", "/en/streets/almaty-mametova-st/"),
+        ("Mametova street", "/en/streets/almaty-mametova-st/"),
     ],
 )
 def test_every_variant_finds_its_hero_or_street_first(client, query, expected):
@@ -92,7 +94,7 @@ def _hero_names():
 
 @pytest.mark.parametrize(("name", "slug"), list(_hero_names()))
 def test_each_seeded_hero_is_first_under_each_of_its_names(client, name, slug):
-    assert first(client, name) == f"/heroes/{slug}/"
+    assert first(client, name) == f"/en/heroes/{slug}/"
 
 
 @pytest.mark.parametrize(
@@ -122,13 +124,16 @@ def test_street_kind_words_help_rather_than_hurt(client):
     # A kind word in any language narrows to that kind of place, never to nothing.
     for query in ("Momyshuly avenue", "Momyshuly даңғылы", "проспект Momyshuly", "Momyshuly ave"):
         links, _soup = results(client, query)
-        assert links[0] in ("/streets/almaty-momyshuly-ave/", "/streets/shymkent-momyshuly-ave/")
+        assert links[0] in (
+            "/en/streets/almaty-momyshuly-ave/",
+            "/en/streets/shymkent-momyshuly-ave/",
+        )
     assert first(client, "Momyshuly street") != MOMYSHULY  # streets before the person
     links, _soup = results(client, "airport")
     assert set(links) == {
-        "/streets/aktobe-airport-moldagulova/",
-        "/streets/atyrau-airport-dospanova/",
-        "/streets/oral-airport-mametova/",
+        "/en/streets/aktobe-airport-moldagulova/",
+        "/en/streets/atyrau-airport-dospanova/",
+        "/en/streets/oral-airport-mametova/",
     }
 
 
@@ -139,8 +144,8 @@ def test_every_word_must_match(client):
 
 def test_words_match_across_name_place_and_hero(client):
     links, _soup = results(client, "Almaty Momyshuly")
-    assert links == ["/streets/almaty-momyshuly-ave/"]
-    assert "/streets/shymkent-momyshuly-ave/" in results(client, "Shymkent")[0]
+    assert links == ["/en/streets/almaty-momyshuly-ave/"]
+    assert "/en/streets/shymkent-momyshuly-ave/" in results(client, "Shymkent")[0]
 
 
 # --- Former names ------------------------------------------------------------------------
@@ -148,14 +153,14 @@ def test_words_match_across_name_place_and_hero(client):
 
 def test_a_former_name_finds_the_street_and_says_when_it_was_renamed(client):
     links, soup = results(client, "улица Строителей")
-    assert links[0] == "/streets/shakhtinsk-shakhan-momyshuly-st/"
+    assert links[0] == "/en/streets/shakhtinsk-shakhan-momyshuly-st/"
     note = soup.select_one(".search-result__renamed").get_text(" ", strip=True)
     assert note == "Renamed in 2023; formerly “улица Строителей”."
 
 
 def test_a_former_name_in_another_case_and_script(client):
     links, soup = results(client, "ULITSA CHKALOVA")
-    assert links[0] == "/streets/pavlodar-nurmagambetov-st/"
+    assert links[0] == "/en/streets/pavlodar-nurmagambetov-st/"
     assert "Renamed in 2020; formerly “улица Чкалова”." in soup.text
 
 
@@ -195,7 +200,7 @@ def test_no_did_you_mean_when_the_name_is_right(client):
 
 def test_kind_filter(client):
     links, _soup = results(client, "Momyshuly", kind="street")
-    assert links and all(link.startswith("/streets/") for link in links)
+    assert links and all(link.startswith("/en/streets/") for link in links)
     links, soup = results(client, "Momyshuly", kind="hero")
     assert links == [MOMYSHULY]
     assert "Streets and places (5)" in soup.select_one(".search-kinds").text
@@ -203,7 +208,7 @@ def test_kind_filter(client):
 
 def test_region_filter(client):
     links, _soup = results(client, "Momyshuly", region="KZ-79")
-    assert links == [MOMYSHULY, "/streets/shymkent-momyshuly-ave/"]  # a hero with a street there
+    assert links == [MOMYSHULY, "/en/streets/shymkent-momyshuly-ave/"]  # a hero with a street there
     links, _soup = results(client, "Mametova", region="KZ-79")
     assert links == []
 
@@ -230,24 +235,25 @@ def test_results_are_paginated(client):
 
 def test_empty_odd_and_long_queries_never_fail(client):
     for query in ("", "   ", "…", "a\x00b", "%", "_", "'", "ё" * 500, "Ω" * 50):
-        assert client.get("/search/", {"q": query}).status_code == 200
-        assert client.get("/search/autocomplete/", {"q": query}).status_code == 200
-    assert client.post("/search/", {"q": "Momyshuly"}).status_code == 405
-    assert client.post("/search/autocomplete/", {"q": "Momyshuly"}).status_code == 405
+        assert client.get("/en/search/", {"q": query}).status_code == 200
+        assert client.get("/en/search/autocomplete/", {"q": query}).status_code == 200
+    assert client.post("/en/search/", {"q": "Momyshuly"}).status_code == 405
+    assert client.post("/en/search/autocomplete/", {"q": "Momyshuly"}).status_code == 405
 
 
 def test_the_same_query_in_the_home_search_box(client):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     soup = BeautifulSoup(html, "html.parser")
     form = soup.select_one("form.search-form")
-    assert form["action"] == "/search/" and form["data-autocomplete"] == "/search/autocomplete/"
+    assert form["action"] == "/en/search/"
+    assert form["data-autocomplete"] == "/en/search/autocomplete/"
 
 
 # --- Autocomplete ------------------------------------------------------------------------
 
 
 def suggestions(client, query, **params):
-    response = client.get("/search/autocomplete/", {"q": query, **params})
+    response = client.get("/en/search/autocomplete/", {"q": query, **params})
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     return response.json()
 
@@ -268,7 +274,7 @@ def test_autocomplete_suggests_pages_as_typed(client):
         "kind_label": "Street or place",
         "label": "Momyshuly Avenue",
         "detail": "Almaty",
-        "url": "/streets/almaty-momyshuly-ave/",
+        "url": "/en/streets/almaty-momyshuly-ave/",
     } in data["results"]
 
 
@@ -276,7 +282,7 @@ def test_autocomplete_limits_filters_and_says_formerly(client):
     assert len(suggestions(client, "street")["results"]) == 8
     assert {r["kind"] for r in suggestions(client, "Mom", kind="street")["results"]} == {"street"}
     (panfilov,) = suggestions(client, "Казарм")["results"]
-    assert panfilov["url"] == "/streets/almaty-panfilov-st/"
+    assert panfilov["url"] == "/en/streets/almaty-panfilov-st/"
     assert panfilov["detail"] == "Almaty · formerly Казарменная"
     assert suggestions(client, "zzzzqqq") == {
         "query": "zzzzqqq",
@@ -295,91 +301,99 @@ def found(client, query):
 
 
 def test_unpublished_pages_are_absent(client):
-    HeroPage.objects.get(slug="leonid-beda").unpublish()
-    StreetPage.objects.get(slug="almaty-panfilov-st").unpublish()
-    assert "/heroes/leonid-beda/" not in found(client, "Beda")
-    assert "/streets/kostanay-beda-st/" in found(client, "Beda")  # its own name says Beda
+    # Unpublished in every language: a reader of one language would otherwise be
+    # served another language's live version.
+    for page in [*HeroPage.objects.filter(slug="leonid-beda")] + [
+        *StreetPage.objects.filter(slug="almaty-panfilov-st")
+    ]:
+        page.unpublish()
+    assert "/en/heroes/leonid-beda/" not in found(client, "Beda")
+    assert "/en/streets/kostanay-beda-st/" in found(client, "Beda")  # its own name says Beda
     assert found(client, "Казарменная") == set()
     assert not SearchEntry.objects.filter(page__slug__in=["leonid-beda", "almaty-panfilov-st"])
 
 
 def test_a_republished_page_is_found_again(client):
-    hero = HeroPage.objects.get(slug="leonid-beda")
+    hero = english_page(HeroPage, slug="leonid-beda")
     hero.unpublish()
     hero.save_revision().publish()
-    assert "/heroes/leonid-beda/" in found(client, "Beda")
+    assert "/en/heroes/leonid-beda/" in found(client, "Beda")
 
 
 def test_drafts_are_absent(client):
-    index = HeroIndexPage.objects.get()
+    index = english_index(HeroIndexPage)
     draft = index.add_child(
         instance=HeroPage(title="Zhanna Zzhidden", slug="zhanna-zzhidden", live=False)
     )
     draft.save_revision()
     assert found(client, "Zzhidden") == set()
-    hero = HeroPage.objects.get(slug="talgat-bigeldinov")
+    hero = english_page(HeroPage, slug="talgat-bigeldinov")
     hero.name_en = "Qqdraftname Bigeldinov"
     hero.save_revision()
     assert found(client, "Qqdraftname") == set()
-    assert "/heroes/talgat-bigeldinov/" in found(client, "Talgat Bigeldinov")
+    assert "/en/heroes/talgat-bigeldinov/" in found(client, "Talgat Bigeldinov")
 
 
 def test_private_pages_are_absent_until_the_restriction_goes(client):
-    hero = HeroPage.objects.get(slug="manshuk-mametova")
-    restriction = PageViewRestriction.objects.create(
-        page=hero, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
+    # Private in every language: otherwise another language's public version is served.
+    restrictions = [
+        PageViewRestriction.objects.create(
+            page=hero, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+        for hero in HeroPage.objects.filter(slug="manshuk-mametova")
+    ]
+    assert len(restrictions) == 3
     assert MAMETOVA not in found(client, "Mametova")
-    restriction.delete()
+    for restriction in restrictions:
+        restriction.delete()
     assert MAMETOVA in found(client, "Mametova")
 
 
 def test_a_private_section_hides_everything_below_it(client):
-    PageViewRestriction.objects.create(
-        page=HeroIndexPage.objects.get(), restriction_type=PageViewRestriction.LOGIN
-    )
-    assert not any(path.startswith("/heroes/") for path in found(client, "Momyshuly"))
-    assert "/streets/almaty-momyshuly-ave/" in found(client, "Momyshuly")
+    for index in HeroIndexPage.objects.all():  # the section in every language
+        PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.LOGIN)
+    assert not any("/heroes/" in path for path in found(client, "Momyshuly"))
+    assert "/en/streets/almaty-momyshuly-ave/" in found(client, "Momyshuly")
 
 
 def test_streets_in_an_unpublished_settlement_are_absent(client):
     shymkent = Settlement.objects.get(name_en="Shymkent")
     shymkent.unpublish()
-    assert "/streets/shymkent-momyshuly-ave/" not in found(client, "Momyshuly")
-    assert "/streets/shymkent-momyshuly-ave/" not in found(client, "проспект Момышулы")
+    assert "/en/streets/shymkent-momyshuly-ave/" not in found(client, "Momyshuly")
+    assert "/en/streets/shymkent-momyshuly-ave/" not in found(client, "проспект Момышулы")
     shymkent.save_revision().publish()
-    assert "/streets/shymkent-momyshuly-ave/" in found(client, "Momyshuly")
+    assert "/en/streets/shymkent-momyshuly-ave/" in found(client, "Momyshuly")
 
 
 def test_a_renamed_settlement_is_found_by_its_new_name(client):
     shymkent = Settlement.objects.get(name_en="Shymkent")
     shymkent.name_kk = "Қаласыжаңа"
     shymkent.save_revision().publish()
-    assert "/streets/shymkent-momyshuly-ave/" in found(client, "Қаласыжаңа")
+    assert "/en/streets/shymkent-momyshuly-ave/" in found(client, "Қаласыжаңа")
 
 
 def test_an_unpublished_hero_no_longer_finds_streets_through_its_name(client):
-    hero = HeroIndexPage.objects.get().add_child(
+    hero = english_index(HeroIndexPage).add_child(
         instance=HeroPage(title="Zhanna Zzhidden", slug="zhanna-zzhidden")
     )
     hero.save_revision().publish()
-    street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
+    street = english_page(StreetPage, slug="almaty-momyshuly-ave")
     StreetHero.objects.create(page=street, hero=hero)
     street.save_revision().publish()
     assert found(client, "Zzhidden") == {
-        "/heroes/zhanna-zzhidden/",
-        "/streets/almaty-momyshuly-ave/",
+        "/en/heroes/zhanna-zzhidden/",
+        "/en/streets/almaty-momyshuly-ave/",
     }
     hero.unpublish()
     assert found(client, "Zzhidden") == set()
 
 
 def test_a_deleted_hero_leaves_no_entry_and_no_trace_in_streets(client):
-    hero = HeroIndexPage.objects.get().add_child(
+    hero = english_index(HeroIndexPage).add_child(
         instance=HeroPage(title="Zhanna Zzhidden", slug="zhanna-zzhidden")
     )
     hero.save_revision().publish()
-    street = StreetPage.objects.get(slug="almaty-momyshuly-ave")
+    street = english_page(StreetPage, slug="almaty-momyshuly-ave")
     StreetHero.objects.create(page=street, hero=hero)
     street.save_revision().publish()
     hero.delete()
@@ -400,12 +414,15 @@ def test_rebuild_is_idempotent_and_matches_the_live_keys():
     before = _snapshot()
     call_command("rebuild_search_index", verbosity=0)
     assert _snapshot() == before
-    assert SearchEntry.objects.filter(kind="hero").count() == 55
-    assert SearchEntry.objects.filter(kind="street").count() == 58
+    english_entries = SearchEntry.objects.filter(page__locale__language_code="en")
+    assert english_entries.filter(kind="hero").count() == 55
+    assert english_entries.filter(kind="street").count() == 58
 
 
 def test_keys_are_stored_folded():
-    entry = SearchEntry.objects.get(page__slug="bauyrzhan-momyshuly")
+    entry = SearchEntry.objects.get(
+        page__slug="bauyrzhan-momyshuly", page__locale__language_code="en"
+    )
     assert {"бауыржан момышұлы", "bauyrjan momyşūly", "bauyrzhan momyshuly"} <= set(
         entry.names.values_list("exact", flat=True)
     )
@@ -429,7 +446,7 @@ def test_exhibitions_and_stops_are_found_by_title_venue_and_place(client):
     links, _soup = results(client, "Шымкент", kind="stop")
     assert links == [stop.url]
     links, _soup = results(client, "Panfilov men", region="KZ-79")
-    assert exhibition.url in links and "/heroes/ivan-panfilov/" not in links
+    assert exhibition.url in links and "/en/heroes/ivan-panfilov/" not in links
     (suggestion,) = suggestions(client, "Regional Museum of Loc", kind="stop")["results"]
     assert suggestion["label"] == "Shymkent: Regional Museum of Local History"
     assert suggestion["detail"] == "Panfilov's men at Moscow"
@@ -446,9 +463,9 @@ def test_stops_of_an_unpublished_exhibition_and_draft_stops_are_absent(client):
 
 
 def test_a_copied_live_page_is_found(client):
-    hero = HeroPage.objects.get(slug="leonid-beda")
+    hero = english_page(HeroPage, slug="leonid-beda")
     hero.copy(
         update_attrs={"title": "Leonid Qqcopied", "slug": "leonid-qqcopied", "name_en": "Qqcopied"},
         keep_live=True,
     )
-    assert found(client, "Qqcopied") == {"/heroes/leonid-qqcopied/"}
+    assert found(client, "Qqcopied") == {"/en/heroes/leonid-qqcopied/"}
