@@ -153,9 +153,7 @@ def russian_only_hero():
     return hero
 
 
-def test_a_page_missing_in_the_readers_language_falls_back_with_a_notice(
-    client, russian_only_hero
-):
+def test_a_page_missing_in_the_readers_language_falls_back_with_a_notice(client, russian_only_hero):
     response = client.get("/kk/heroes/testovyi-geroi/")
     assert response.status_code == 200
     html = response.content.decode()
