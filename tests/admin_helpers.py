@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from heroes.models import HeroPage
 
@@ -16,13 +17,21 @@ from heroes.models import HeroPage
 
 
 def make_user(username, group=None, superuser=False):
-    """A staff account; ``group`` is "Editors" or "Moderators" (created by migration 0003)."""
+    """A staff account; ``group`` is "Editors" or "Moderators" (created by migration 0003).
+
+    The account uses the admin in English (its Wagtail profile's preferred language):
+    the site's default language is Kazakh, and the tests read English admin messages.
+    """
     User = get_user_model()
     if superuser:
-        return User.objects.create_superuser(username, f"{username}@example.com", "pw")
-    user = User.objects.create_user(username, f"{username}@example.com", "pw")
+        user = User.objects.create_superuser(username, f"{username}@example.com", "pw")
+    else:
+        user = User.objects.create_user(username, f"{username}@example.com", "pw")
     if group:
         user.groups.add(Group.objects.get(name=group))
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save(update_fields=["preferred_language"])
     return user
 
 
@@ -202,4 +211,5 @@ def html_of(client, url, query=None, status=200, **extra):
 
 
 def hero(slug):
-    return HeroPage.objects.get(slug=slug)
+    """The English version of a seeded hero (the source: kk and ru are translations)."""
+    return HeroPage.objects.get(slug=slug, locale__language_code="en")

@@ -23,6 +23,17 @@ def seed_dir():
     return SEED_DIR
 
 
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, using the admin in English (the site default is Kazakh)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save(update_fields=["preferred_language"])
+    return admin_user
+
+
 # Accounts in the groups that the editorial migration creates (catalog 0003).
 
 

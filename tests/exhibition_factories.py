@@ -125,7 +125,7 @@ def make_booking(slot, **kw):
 
     Keyword arguments are model fields; defaults: school "School-lyceum No. 12",
     contact "Aigerim Sadykova", a unique ``teacher<n>@example.kz``, 20 pupils,
-    2 adults, language "kk", grade 7. Returns the saved booking.
+    2 adults, tour language "kk", grade 7, emails in English. Returns the saved booking.
     """
     n = next(_numbers)
     values = {
@@ -137,6 +137,7 @@ def make_booking(slot, **kw):
         "pupils": 20,
         "adults": 2,
         "language": "kk",
+        "email_language": "en",  # booked on the English site (the stops are English pages)
         **kw,
     }
     return VisitBooking.objects.create(slot=slot, **values)

@@ -338,8 +338,8 @@ def test_no_personal_data_in_public_output(stop, public):
         reverse("calendar_region", args=["kz-75"]),
         reverse("calendar_settlement", args=[stop.settlement_id]),
         "/sitemap.xml",
-        "/search/?q=Bekova",
-        "/search/?q=Secret",
+        "/en/search/?q=Bekova",
+        "/en/search/?q=Secret",
     ]
     for url in urls:
         response = public.get(url)

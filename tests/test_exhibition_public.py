@@ -15,6 +15,7 @@ from .exhibition_factories import (
     make_stop,
     seed_settlement,
 )
+from .i18n_helpers import english
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_drafts_unpublished_and_hidden_places_stay_out(tour, public):
 
 def test_stop_page_shows_local_heroes_streets_slots_and_status(tour, public):
     stop = tour["almaty"]
-    hero = HeroPage.objects.get(slug="bauyrzhan-momyshuly")
+    hero = english(HeroPage, slug="bauyrzhan-momyshuly")
     hero.birth_settlement = stop.settlement
     hero.save_revision().publish()
     response = public.get(stop.url)
@@ -131,14 +132,14 @@ def test_printable_region_schedule(tour, public):
 def test_sample_tour_is_labelled_and_loads_once(public):
     call_command("load_sample_tour", verbosity=0)
     call_command("load_sample_tour", verbosity=0)
-    exhibition = ExhibitionPage.objects.get(slug="sample-tour")
+    exhibition = english(ExhibitionPage, slug="sample-tour")
     assert exhibition.is_sample
     stops = ExhibitionStopPage.objects.child_of(exhibition)
     assert stops.count() == 7
     assert {s.status for s in stops} == {"scheduled", "postponed", "cancelled"}
     for url in (index_page().url, exhibition.url, stops.get(slug="astana").url):
         assert "Sample schedule" in public.get(url).content.decode(), url
-    feed = public.get("/calendar/exhibition-stops.ics").content.decode()
+    feed = public.get("/en/calendar/exhibition-stops.ics").content.decode()
     assert "Sample schedule: not an official date." in feed
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from icalendar import Calendar
 
 from exhibitions.models import ExhibitionStopPage, StopStatus
@@ -19,6 +20,13 @@ DOMAIN = "heroes.example.kz"
 @pytest.fixture(autouse=True)
 def uid_domain(settings):
     settings.CALENDAR_UID_DOMAIN = DOMAIN
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """``reverse()`` gives the English feeds (/en/calendar/...), of the English test pages."""
+    with translation.override("en"):
+        yield
 
 
 def fetch(client, url):
@@ -208,7 +216,7 @@ def test_subscribe_links_use_webcal(public):
     make_stop(exhibition, slots=[])
     response = public.get(exhibition.url)
     html = response.content.decode()
-    assert f'href="webcal://testserver/calendar/exhibition/{exhibition.pk}.ics"' in html
+    assert f'href="webcal://testserver/en/calendar/exhibition/{exhibition.pk}.ics"' in html
 
 
 def test_feed_links_use_the_host_the_feed_was_fetched_from(public):
@@ -221,8 +229,8 @@ def test_feed_links_use_the_host_the_feed_was_fetched_from(public):
 
 def test_head_works_and_huge_ids_are_404(public):
     assert public.head(reverse("calendar_all")).status_code == 200
-    assert public.get("/calendar/exhibition/9223372036854775808.ics").status_code == 404
-    assert public.get("/calendar/settlement/99999999999999999999.ics").status_code == 404
+    assert public.get("/en/calendar/exhibition/9223372036854775808.ics").status_code == 404
+    assert public.get("/en/calendar/settlement/99999999999999999999.ics").status_code == 404
 
 
 def test_an_empty_feed_is_still_a_valid_calendar(public):

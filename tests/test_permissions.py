@@ -29,6 +29,7 @@ from .admin_helpers import (
     submit_edit_form,
     workflow_action_url,
 )
+from .i18n_helpers import english
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def people():
 @pytest.fixture
 def page():
     """A live hero that no street is named after (so it may be deleted by design)."""
-    page = HeroPage.objects.get(slug="madi-begenov")
+    page = english(HeroPage, slug="madi-begenov")
     assert page.live and page.rank != MARKER and not page.street_links.exists()
     return page
 
