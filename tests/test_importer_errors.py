@@ -2,14 +2,24 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from wagtail.models import Page, Revision
 
 from catalog.importer import Importer, ImportFailed
 from heroes.models import FormerName, HeroAward, HeroPage, Region, Settlement, StreetPage
 
+from .i18n_helpers import english as english_page
+
 pytestmark = pytest.mark.django_db
 
 FILES = ("regions.csv", "heroes.csv", "streets.csv")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The error messages in English (the site's default language is Kazakh)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -28,8 +38,13 @@ def db_state():
         Settlement.objects.count(),
         HeroAward.objects.count(),
         FormerName.objects.count(),
-        list(HeroPage.objects.order_by("slug").values_list("slug", "title", "rank", "birth_date")),
-        list(StreetPage.objects.order_by("slug").values_list("slug", "title", "lat", "lon")),
+        # Three language versions per slug: ordered by pk too, for a stable order.
+        list(
+            HeroPage.objects.order_by("slug", "pk").values_list(
+                "slug", "title", "rank", "birth_date"
+            )
+        ),
+        list(StreetPage.objects.order_by("slug", "pk").values_list("slug", "title", "lat", "lon")),
     )
 
 
@@ -267,11 +282,11 @@ def test_trailing_empty_cells_and_missing_optional_columns_are_fine(data_dir):
 
 
 def test_unpublished_page_is_not_published_again(data_dir):
-    HeroPage.objects.get(slug="leonid-beda").unpublish()
+    english_page(HeroPage, slug="leonid-beda").unpublish()
     edit(data_dir / "heroes.csv", "Lieutenant General of Aviation", "Lieutenant General (checked)")
     outcomes = {o.key: o.action for o in Importer(data_dir).run()}
     assert outcomes["leonid-beda"] == "kept-edited"
-    assert not HeroPage.objects.get(slug="leonid-beda").live
+    assert not english_page(HeroPage, slug="leonid-beda").live
 
 
 def test_coordinates_are_rounded_to_six_decimal_places(data_dir):

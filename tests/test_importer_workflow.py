@@ -8,6 +8,8 @@ from wagtail.models import WorkflowState
 from catalog.importer import Importer
 from heroes.models import HeroPage, Region
 
+from .i18n_helpers import english
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,7 +40,7 @@ def changed_dir(seed_dir, tmp_path):
 def test_an_account_that_cannot_publish_must_submit(changed_dir, editor):
     with pytest.raises(CommandError, match="cannot publish.*--submit"):
         call_command("import_catalog", str(changed_dir), "--user", "ed", verbosity=0)
-    assert HeroPage.objects.get(slug="bauyrzhan-momyshuly").rank == "Colonel"
+    assert english(HeroPage, slug="bauyrzhan-momyshuly").rank == "Colonel"
 
 
 def test_submit_saves_drafts_and_starts_the_review(changed_dir, editor, client):
@@ -47,12 +49,13 @@ def test_submit_saves_drafts_and_starts_the_review(changed_dir, editor, client):
     assert set(changed) == {("hero", "bauyrzhan-momyshuly"), ("region", "KZ-75")}
     assert all(outcome.submitted for outcome in changed.values())
 
-    hero = HeroPage.objects.get(slug="bauyrzhan-momyshuly")
+    hero = english(HeroPage, slug="bauyrzhan-momyshuly")
     assert hero.rank == "Colonel" and hero.has_unpublished_changes
     assert hero.latest_revision.as_object().rank == "Colonel (reviewed)"
     state = WorkflowState.objects.get(object_id=str(hero.pk), status="in_progress")
     assert state.workflow.name == "Editorial review"
-    assert "Colonel (reviewed)" not in client.get("/heroes/bauyrzhan-momyshuly/").content.decode()
+    html = client.get("/en/heroes/bauyrzhan-momyshuly/").content.decode()
+    assert "Colonel (reviewed)" not in html
 
     region = Region.objects.get(iso_code="KZ-75")
     assert region.name_en == "Almaty" and region.has_unpublished_changes
@@ -63,4 +66,12 @@ def test_resubmitting_the_same_file_adds_nothing(changed_dir, editor):
     Importer(changed_dir, user=editor, submit=True).run()
     outcomes = Importer(changed_dir, user=editor, submit=True).run()
     assert {o.action for o in outcomes} <= {"unchanged", "kept-edited"}
-    assert WorkflowState.objects.filter(status="in_progress").count() == 2
+    # In review: the region, and the hero in each of its language versions (the English
+    # source and the kk and ru translations that the import brings up to date).
+    hero_versions = HeroPage.objects.filter(slug="bauyrzhan-momyshuly")
+    assert hero_versions.count() == 3
+    in_review = WorkflowState.objects.filter(status="in_progress")
+    assert sorted(in_review.values_list("base_content_type__model", "object_id")) == sorted(
+        [("region", str(Region.objects.get(iso_code="KZ-75").pk))]
+        + [("page", str(version.pk)) for version in hero_versions]
+    )

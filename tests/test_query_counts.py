@@ -14,22 +14,24 @@ from heroes.models import (
     StreetPage,
 )
 
+from .i18n_helpers import english, english_index
+
 pytestmark = pytest.mark.django_db
 
 URLS = [
-    "/",
-    "/heroes/",
-    "/heroes/?region=KZ-75",
-    "/heroes/bauyrzhan-momyshuly/",
-    "/streets/",
-    "/streets/?region=KZ-75",
-    "/streets/almaty-momyshuly-ave/",
-    "/search/?q=Momyshuly",
-    "/search/?q=a",
-    "/search/?q=Momyshuly&kind=street&region=KZ-75",
-    "/search/?q=Mometova",  # the typo path: did you mean
-    "/search/?q=street&page=2",
-    "/search/autocomplete/?q=Mom",
+    "/en/",
+    "/en/heroes/",
+    "/en/heroes/?region=KZ-75",
+    "/en/heroes/bauyrzhan-momyshuly/",
+    "/en/streets/",
+    "/en/streets/?region=KZ-75",
+    "/en/streets/almaty-momyshuly-ave/",
+    "/en/search/?q=Momyshuly",
+    "/en/search/?q=a",
+    "/en/search/?q=Momyshuly&kind=street&region=KZ-75",
+    "/en/search/?q=Mometova",  # the typo path: did you mean
+    "/en/search/?q=street&page=2",
+    "/en/search/autocomplete/?q=Mom",
     "/sitemap.xml",
 ]
 
@@ -44,10 +46,10 @@ def query_counts(client):
 
 
 def add_heroes_with_streets(count):
-    hero_index = HeroIndexPage.objects.get()
-    street_index = StreetIndexPage.objects.get()
+    hero_index = english_index(HeroIndexPage)
+    street_index = english_index(StreetIndexPage)
     almaty = Settlement.objects.get(name_en="Almaty")
-    momyshuly = HeroPage.objects.get(slug="bauyrzhan-momyshuly")
+    momyshuly = english(HeroPage, slug="bauyrzhan-momyshuly")
     added = []
     for number in range(count):
         hero = hero_index.add_child(
@@ -72,9 +74,8 @@ def test_queries_per_page_do_not_grow_with_the_catalogue(client):
     add_heroes_with_streets(30)
     assert query_counts(client) == before
     # The added streets are found (a full first page), so the counts cover them.
-    assert (
-        client.get("/search/?q=Momyshuly").content.decode().count('<li class="search-result ') == 20
-    )
+    html = client.get("/en/search/?q=Momyshuly").content.decode()
+    assert html.count('<li class="search-result ') == 20
 
 
 def test_search_costs_a_few_queries(client):
@@ -83,7 +84,7 @@ def test_search_costs_a_few_queries(client):
     load a page of results, the region filter's choices and the site navigation."""
     query_counts(client)
     counts = query_counts(client)
-    assert counts["/search/?q=Momyshuly"] <= 16
-    assert counts["/search/?q=Mometova"] <= 19
-    assert counts["/search/?q=Momyshuly&kind=street&region=KZ-75"] <= 20
-    assert counts["/search/autocomplete/?q=Mom"] <= 10
+    assert counts["/en/search/?q=Momyshuly"] <= 16
+    assert counts["/en/search/?q=Mometova"] <= 19
+    assert counts["/en/search/?q=Momyshuly&kind=street&region=KZ-75"] <= 20
+    assert counts["/en/search/autocomplete/?q=Mom"] <= 10

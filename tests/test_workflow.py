@@ -47,7 +47,7 @@ def test_edit_submit_comment_reject_resubmit_approve(
     page = hero("talgat-bigeldinov")
     old_rank = page.rank
     first, final = "Rank-marker-1-qzx", "Rank-marker-2-qzx"
-    public_url = "/heroes/talgat-bigeldinov/"
+    public_url = "/en/heroes/talgat-bigeldinov/"
 
     def public_shows(text):
         return text in html_of(public, public_url)
@@ -126,14 +126,14 @@ def test_approval_publishes_and_releases_the_editors_lock(
     response = submit_edit_form(editor_client, edit_url(page), {"rank": marker}, "action-submit")
     assert response.status_code == 302, form_errors(response)
     assert fresh(page).current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
-    assert marker not in html_of(public, "/heroes/nurken-abdirov/")
+    assert marker not in html_of(public, "/en/heroes/nurken-abdirov/")
 
     response = moderator_client.post(workflow_action_url(page, "approve"), {"comment": ""})
     assert response.status_code == 302
     page = fresh(page)
     assert page.live and page.rank == marker
     assert not page.locked and page.locked_by is None and page.locked_at is None
-    assert marker in html_of(public, "/heroes/nurken-abdirov/")
+    assert marker in html_of(public, "/en/heroes/nurken-abdirov/")
 
 
 def test_scheduled_change_by_a_non_publishing_editor_goes_live_after_approval(
@@ -161,7 +161,7 @@ def test_scheduled_change_by_a_non_publishing_editor_goes_live_after_approval(
     assert revision.user == editor  # the author cannot publish ...
     assert revision.approved_go_live_at == go_live  # ... but the moderator approved it
     assert fresh(page).rank == old_rank and fresh(page).live
-    assert marker not in html_of(public, "/heroes/kasym-kaisenov/")
+    assert marker not in html_of(public, "/en/heroes/kasym-kaisenov/")
 
     # Not yet time: the scheduler leaves it alone.
     call_command("publish_scheduled", verbosity=0)
@@ -176,7 +176,7 @@ def test_scheduled_change_by_a_non_publishing_editor_goes_live_after_approval(
     assert page.live_revision_id == revision.pk
     revision.refresh_from_db()
     assert revision.approved_go_live_at is None
-    assert marker in html_of(public, "/heroes/kasym-kaisenov/")
+    assert marker in html_of(public, "/en/heroes/kasym-kaisenov/")
 
 
 def test_renamed_settlement_is_public_only_after_approval(
@@ -185,7 +185,7 @@ def test_renamed_settlement_is_public_only_after_approval(
     almaty = Settlement.objects.get(name_en="Almaty", region__iso_code="KZ-75")
     old_name_ru = almaty.name_ru
     new_name = "Алма-Ата-проверка"
-    street = "/streets/almaty-momyshuly-ave/"
+    street = "/ru/streets/almaty-momyshuly-ave/"
     url = reverse("wagtailsnippets_heroes_settlement:edit", args=(almaty.pk,))
 
     def street_in_russian():
@@ -273,7 +273,7 @@ def test_revisions_compare_and_rollback(moderator_client, public):
     assert response.status_code == 302, form_errors(response)
     page = fresh(page)
     assert page.rank == "Colonel" and page.live_revision not in (old_revision, new_revision)
-    html = html_of(public, "/heroes/bauyrzhan-momyshuly/")
+    html = html_of(public, "/en/heroes/bauyrzhan-momyshuly/")
     assert "<dd>Colonel</dd>" in html and marker not in html
 
 
@@ -294,16 +294,26 @@ def hidden_heroes():
     draft.save_revision()
     assert hero("pavel-zhurba").has_unpublished_changes
 
+    # Hidden in every language: a reader of one language is otherwise served another
+    # language's live, public version.
+    for version in HeroPage.objects.filter(slug="ivan-panfilov"):
+        version.unpublish()
     unpublished = hero("ivan-panfilov")
-    unpublished.unpublish()
 
+    for version in HeroPage.objects.filter(slug="tulegen-tokhtarov"):
+        PageViewRestriction.objects.create(
+            page=version, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+        )
     password = hero("tulegen-tokhtarov")
-    PageViewRestriction.objects.create(
-        page=password, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
-    )
+    for version in HeroPage.objects.filter(slug="izgutty-aitykov"):
+        PageViewRestriction.objects.create(page=version, restriction_type=PageViewRestriction.LOGIN)
     login = hero("izgutty-aitykov")
-    PageViewRestriction.objects.create(page=login, restriction_type=PageViewRestriction.LOGIN)
     return {"draft": draft, "unpublished": unpublished, "password": password, "login": login}
+
+
+def _path(page):
+    """``page``'s path below its language's home page: ``"/heroes/ivan-panfilov/"``."""
+    return "/" + page.url_path.split("/", 2)[2]
 
 
 def _names(page):
@@ -318,7 +328,7 @@ def test_no_leaks_of_drafts_unpublished_or_restricted_heroes(hidden_heroes, publ
     hidden = [hidden_heroes[key] for key in ("unpublished", "password", "login")]
     forbidden = {DRAFT_MARKER}
     for page in hidden:
-        forbidden |= _names(page) | {page.url_path.removeprefix("/home"), page.summary}
+        forbidden |= _names(page) | {_path(page), page.summary}
     forbidden.discard("")
 
     streets = StreetPage.objects.filter(
@@ -334,50 +344,62 @@ def test_no_leaks_of_drafts_unpublished_or_restricted_heroes(hidden_heroes, publ
     # Pages that list related heroes (same settlement): Almaty and Oskemen.
     urls += ["/heroes/bauyrzhan-momyshuly/", "/heroes/pyotr-logvin/", "/heroes/pyotr-miller/"]
     urls += ["/heroes/pavel-zhurba/"]  # the live version of the hero with a draft
-    urls += [street.url_path.removeprefix("/home") for street in streets]
+    urls += [_path(street) for street in streets]
     searches = {DRAFT_MARKER}
     for page in hidden:
         searches |= _names(page) | {page.name_en.split()[-1]}
-    hidden_urls = {page.url_path.removeprefix("/home") for page in hidden}
+    hidden_urls = {_path(page) for page in hidden}
     hidden_urls.add("/heroes/pavel-zhurba/")  # must not be found by its draft marker
 
     for language in ("en", "ru", "kk"):
         for url in urls:
+            if url != "/sitemap.xml":  # the sitemap has no language prefix
+                url = f"/{language}{url}"
             html = html_of(public, url, HTTP_ACCEPT_LANGUAGE=language)
             leaked = {text for text in forbidden if text in html}
             assert not leaked, (url, language, leaked)
         for query in sorted(searches):
             # The search page repeats the query; what must not appear is anything else.
-            html = html_of(public, "/search/", {"q": query}, HTTP_ACCEPT_LANGUAGE=language)
+            html = html_of(
+                public, f"/{language}/search/", {"q": query}, HTTP_ACCEPT_LANGUAGE=language
+            )
             leaked = {text for text in forbidden if text in html and query not in text}
             leaked |= {url for url in hidden_urls if url in html}
             assert not leaked, (query, language, leaked)
 
-    # Short links of the streets that name them lead to pages without them either.
-    for street in streets:
-        response = public.get(f"/s/{street.short_code}/", follow=True)
-        assert response.status_code == 200
-        html = response.content.decode()
-        leaked = {text for text in forbidden if text in html}
-        assert not leaked, (street.short_code, leaked)
-
     # The heroes' own pages: the draft is not shown, the others show nothing of theirs.
-    html = html_of(public, "/heroes/pavel-zhurba/")
+    html = html_of(public, "/en/heroes/pavel-zhurba/")
     assert DRAFT_MARKER not in html and "Pavel Zhurba" in html
-    assert public.get("/heroes/ivan-panfilov/").status_code == 404
-    response = public.get("/heroes/izgutty-aitykov/")
-    assert response.status_code == 302 and "izgutty-aitykov" in response["Location"]
-    html = html_of(public, "/heroes/tulegen-tokhtarov/")  # the password form
-    page = hidden_heroes["password"]
-    leaked = {text for text in _names(page) | {page.summary, page.rank} if text and text in html}
-    assert not leaked
-    assert 'name="password"' in html
+    for language in ("en", "ru", "kk"):
+        assert public.get(f"/{language}/heroes/ivan-panfilov/").status_code == 404, language
+        response = public.get(f"/{language}/heroes/izgutty-aitykov/")
+        assert response.status_code == 302 and "izgutty-aitykov" in response["Location"]
+        html = html_of(public, f"/{language}/heroes/tulegen-tokhtarov/")  # the password form
+        page = hidden_heroes["password"]
+        leaked = {
+            text for text in _names(page) | {page.summary, page.rank} if text and text in html
+        }
+        assert not leaked, (language, leaked)
+        assert 'name="password"' in html
+
+    # Short links of the streets that name them lead to pages without them either, in
+    # the reader's language (the plaque serves all three).
+    for language in ("en", "ru", "kk"):
+        for street in streets:
+            response = public.get(
+                f"/s/{street.short_code}/", follow=True, HTTP_ACCEPT_LANGUAGE=language
+            )
+            assert response.status_code == 200, (street.short_code, language)
+            html = response.content.decode()
+            leaked = {text for text in forbidden if text in html}
+            assert not leaked, (street.short_code, language, leaked)
 
 
 def test_street_in_an_unpublished_settlement_is_hidden(public):
     Settlement.objects.get(name_en="Kostanay").unpublish()
-    assert public.get("/streets/kostanay-beda-st/").status_code == 404
-    assert "/streets/kostanay-beda-st/" not in html_of(public, "/sitemap.xml")
+    for language in ("en", "ru", "kk"):
+        assert public.get(f"/{language}/streets/kostanay-beda-st/").status_code == 404
+    assert "/streets/kostanay-beda-st/" not in html_of(public, "/sitemap.xml")  # any language
 
 
 def test_editors_cannot_delete_a_page_that_was_published(editor, editor_client):

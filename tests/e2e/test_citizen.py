@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_street_name_in_another_script_leads_to_the_hero_and_a_source(seeded, new_page):
     for viewport in VIEWPORTS:
         page = new_page(viewport)
-        page.goto(seeded.url + "/")
+        page.goto(seeded.url + "/en/")
         # A combobox: the search box offers suggestions while typing (search-autocomplete.js).
         search = page.get_by_role("combobox", name="Whose name does my street carry?")
         search.fill("Момышұлы")

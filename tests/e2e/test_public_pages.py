@@ -49,7 +49,7 @@ def test_public_pages_pass_axe_fit_the_width_and_are_screenshotted(seeded, new_p
 def test_keyboard_focus_and_languages(seeded, new_page):
     for viewport in VIEWPORTS:
         page = new_page(viewport)
-        page.goto(seeded.url + "/heroes/bauyrzhan-momyshuly/")
+        page.goto(seeded.url + "/en/heroes/bauyrzhan-momyshuly/")
         assert page.get_attribute("html", "lang"), "<html lang> is empty"
 
         # Kazakh and Russian names are marked up so screen readers pronounce them.
@@ -66,7 +66,7 @@ def test_keyboard_focus_and_languages(seeded, new_page):
         assert page.evaluate("document.activeElement.id") == "main"
 
         # Tab from the top reaches the nav links and the search box, each visibly focused.
-        page.goto(seeded.url + "/streets/")
+        page.goto(seeded.url + "/en/streets/")
         wanted = {"Heroes", "Streets", "Search", "site-search"}
         reached = set()
         for _ in range(12):

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_typing_a_former_name_suggests_the_street_and_enter_opens_it(seeded, new_page, axe_path):
     for viewport in VIEWPORTS:
         page = new_page(viewport)
-        page.goto(seeded.url + "/search/")
+        page.goto(seeded.url + "/en/search/")
         box = page.get_by_role("combobox", name="Street or person’s name")
         expect(box).to_have_attribute("aria-expanded", "false")
         box.press_sequentially("Казарм", delay=60)
@@ -41,7 +41,7 @@ def test_typing_a_former_name_suggests_the_street_and_enter_opens_it(seeded, new
 
 def test_escape_closes_the_suggestions_and_enter_then_searches(seeded, new_page):
     page = new_page("desktop")
-    page.goto(seeded.url + "/")
+    page.goto(seeded.url + "/en/")
     box = page.get_by_role("combobox", name="Whose name does my street carry?")
     box.press_sequentially("Momysh", delay=60)
     options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
@@ -57,7 +57,7 @@ def test_the_plain_form_works_without_javascript(seeded, browser):
     context = browser.new_context(java_script_enabled=False, viewport=VIEWPORTS["mobile"])
     try:
         page = context.new_page()
-        page.goto(seeded.url + "/")
+        page.goto(seeded.url + "/en/")
         box = page.get_by_role("searchbox", name="Whose name does my street carry?")
         box.fill("проспект Момышулы")
         box.press("Enter")

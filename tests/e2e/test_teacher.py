@@ -19,7 +19,7 @@ def test_teacher_finds_a_stop_subscribes_and_books(seeded, new_page):
     for number, viewport in enumerate(VIEWPORTS, start=1):
         mail.outbox.clear()
         page = new_page(viewport)
-        page.goto(seeded.url + "/")
+        page.goto(seeded.url + "/en/")
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Exhibition").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Mobile exhibition")
         expect(page.get_by_text("Sample schedule").first).to_be_visible()
@@ -32,7 +32,7 @@ def test_teacher_finds_a_stop_subscribes_and_books(seeded, new_page):
         # The feed for the filtered region: a webcal:// link and an .ics that parses.
         webcal = page.get_by_role("link", name="Subscribe (webcal)").get_attribute("href")
         assert webcal.startswith("webcal://") and webcal.endswith("/calendar/region/kz-71.ics")
-        with urlopen(seeded.url + "/calendar/region/kz-71.ics") as response:  # noqa: S310
+        with urlopen(seeded.url + "/en/calendar/region/kz-71.ics") as response:  # noqa: S310
             assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
             calendar = Calendar.from_ical(response.read())
         assert any("Astana" in str(event["LOCATION"]) for event in calendar.walk("VEVENT"))
