@@ -6,6 +6,7 @@ paginated list at ``/admin/catalogue-gaps/<key>/``.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -38,9 +39,16 @@ GAPS = {
 
 
 def gap_pages(key):
-    """The pages (drafts included) with gap ``key``, by title. Raises KeyError."""
+    """The pages (drafts included) with gap ``key``, by title, once per page: the
+    first version created of each (these facts are the same in every language's
+    version, and translations follow the source). Raises KeyError."""
     _label, model, lookup = GAPS[key]
-    return model.objects.filter(**lookup).order_by("title").distinct()
+    first = (
+        model.objects.filter(translation_key=OuterRef("translation_key"))
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    return model.objects.filter(pk=Subquery(first), **lookup).order_by("title").distinct()
 
 
 def catalogue_gaps():

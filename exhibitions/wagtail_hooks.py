@@ -136,7 +136,11 @@ def _why_hidden_under(destination, until):
         return _("“%(destination)s” or a page above it is not published.") % values
     if PageViewRestriction.objects.filter(page__in=path).exists():
         return _("“%(destination)s” or a page above it is private.") % values
-    if not Site.objects.filter(root_page__in=path).exists():
+    # A site's root page or another language's version of it (Wagtail i18n: the
+    # other languages' home pages are its siblings).
+    if not Site.objects.filter(
+        root_page__translation_key__in=path.values("translation_key")
+    ).exists():
         return _("“%(destination)s” is not part of the public site.") % values
     if path.filter(expire_at__lt=until).exists():
         return (

@@ -240,9 +240,10 @@ def street_permalink(request, code):
 
     Raises ``Http404`` for an unknown code or a street that is not live and public.
     """
-    from .i18n import active_language, url_in_language
+    from .i18n import active_language, all_versions, url_in_language
 
-    street = get_object_or_404(live_streets(), short_code=code.lower())
+    with all_versions():  # a plaque carries the code of any language's version
+        street = get_object_or_404(live_streets(), short_code=code.lower())
     # The reader's language (their earlier choice, else their browser's, else Kazakh):
     # the same plaque serves readers of all three languages.
     return redirect(url_in_language(street, active_language()), permanent=False)
