@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -258,13 +258,21 @@ class VisitBookingIndexView(generic.IndexView):
         """Wagtail's CSV with every field quoted (numbers and dates too), after a UTF-8
         byte order mark: Excel on Windows reads the file as UTF-8 only with it (else
         Cyrillic is garbled). Quotes alone do not stop a formula: see :func:`csv_safe`."""
-        yield "\ufeff".encode()
-        writer = csv.DictWriter(Echo(), fieldnames=self.list_export, quoting=csv.QUOTE_ALL)
-        yield writer.writerow(
-            {field: self.get_heading(queryset, field) for field in self.list_export}
-        )
-        for item in queryset:
-            yield self.write_csv_row(writer, self.to_row_dict(item))
+        # The response streams after the view returned, outside the admin user's
+        # language: keep it for the headings and status labels.
+        language = translation.get_language()
+
+        def rows():
+            with translation.override(language):
+                yield "\ufeff".encode()
+                writer = csv.DictWriter(Echo(), fieldnames=self.list_export, quoting=csv.QUOTE_ALL)
+                yield writer.writerow(
+                    {field: self.get_heading(queryset, field) for field in self.list_export}
+                )
+                for item in queryset:
+                    yield self.write_csv_row(writer, self.to_row_dict(item))
+
+        return rows()
 
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)

@@ -86,7 +86,8 @@ def send_later(booking, kind, subject, extra=None):
     """Queue an email to ``booking``'s contact for after the current transaction commits.
 
     ``kind`` names ``templates/exhibitions/email/<kind>.txt`` (``confirmation``,
-    ``cancelled``, ``changed``); ``subject`` is already translated. The attached visit's
+    ``cancelled``, ``changed``); ``subject`` is a lazy translation (rendered in the
+    booking's language). The attached visit's
     SEQUENCE is 0 for the confirmation and grows by one with each later email (the
     booking's ``calendar_sequence``)."""
     if kind != "confirmation":
@@ -97,7 +98,8 @@ def send_later(booking, kind, subject, extra=None):
     def send():
         try:
             fresh = VisitBooking.objects.get(pk=booking.pk)
-            _send(fresh, kind, str(subject), extra=extra, sequence=fresh.calendar_sequence)
+            # ``subject`` stays lazy: _send translates it in the booking's language.
+            _send(fresh, kind, subject, extra=extra, sequence=fresh.calendar_sequence)
         except Exception:  # an unreachable SMTP server must not undo a booking
             logger.exception("Could not email booking %s (%s)", booking.reference, kind)
 

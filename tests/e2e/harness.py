@@ -61,7 +61,7 @@ def sample_booking_path(stop_slug):
     """The booking form of the first slot of a sample-tour stop (its id varies)."""
     from exhibitions.models import ExhibitionStopPage
 
-    stop = ExhibitionStopPage.objects.get(slug=stop_slug)
+    stop = ExhibitionStopPage.objects.get(slug=stop_slug, locale__language_code="en")
     return f"{stop.url}book/{stop.slots.order_by('start').first().pk}/"
 
 

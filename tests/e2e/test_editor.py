@@ -32,8 +32,8 @@ def test_editor_submits_moderator_approves_public_page_changes(seeded, new_page)
     make_user("moderator", "Moderators")
     for viewport in VIEWPORTS:
         slug, rank = CHANGES[viewport]
-        hero = HeroPage.objects.get(slug=slug)
-        public_url = f"{seeded.url}/heroes/{slug}/"
+        hero = HeroPage.objects.get(slug=slug, locale__language_code="en")
+        public_url = f"{seeded.url}/en/heroes/{slug}/"
         edit_url = f"{seeded.url}/admin/pages/{hero.pk}/edit/"
 
         # The editor edits the rank, then submits (the action menu's dropdown).
