@@ -170,7 +170,10 @@ def test_queries_do_not_grow_with_the_number_of_stops(tour, public):
         make_stop(tour["exhibition"], start=local_day(day, 10), end=local_day(day, 18))
     after = counts()
     assert after == before, (before, after)
-    assert max(after.values()) <= 21, after
+    # 21 before the site became trilingual; the language versions (switcher and
+    # hreflang), the untranslated-fields check and the fallback subqueries add up to 9.
+    # Issue #8 targets at most 10 per page.
+    assert max(after.values()) <= 30, after
 
 
 def test_an_all_day_stop_is_upcoming_until_its_last_day_is_over(public):
