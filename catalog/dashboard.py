@@ -6,12 +6,12 @@ paginated list at ``/admin/catalogue-gaps/<key>/``.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 
+from heroes.i18n import first_version
 from heroes.models import HeroPage, StreetPage
 
 LINES_PER_GAP = 5
@@ -43,12 +43,11 @@ def gap_pages(key):
     first version created of each (these facts are the same in every language's
     version, and translations follow the source). Raises KeyError."""
     _label, model, lookup = GAPS[key]
-    first = (
-        model.objects.filter(translation_key=OuterRef("translation_key"))
-        .order_by("pk")
-        .values("pk")[:1]
+    return (
+        model.objects.filter(pk=first_version(model.objects.all()), **lookup)
+        .order_by("title")
+        .distinct()
     )
-    return model.objects.filter(pk=Subquery(first), **lookup).order_by("title").distinct()
 
 
 def catalogue_gaps():

@@ -8,7 +8,7 @@ that editors changed are kept, and nothing is saved when nothing differs.
 """
 
 from django.conf import settings
-from wagtail.models import Locale, Page, Site, WorkflowPage
+from wagtail.models import Locale, Site, WorkflowPage
 
 from exhibitions.models import ExhibitionIndexPage
 from heroes.i18n import locale_code, translate_page
@@ -148,11 +148,3 @@ def share_workflows():
             WorkflowPage.objects.get_or_create(
                 page=home, defaults={"workflow": assignment.workflow}
             )
-
-
-def home_pages():
-    """Every language's home page, by language code."""
-    return {
-        locale_code(page.locale_id): page
-        for page in Page.objects.type(HomePage).filter(depth=2).order_by("path")
-    }

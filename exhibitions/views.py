@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from heroes.i18n import best_translations, best_version
+from heroes.i18n import best_translations, best_version, first_version
 from heroes.models import Region, Settlement
 from heroes.views import live_heroes, live_streets, paginate, with_portraits
 
@@ -61,11 +61,7 @@ def live_stops():
         .public()
         .annotate(
             exhibition_path=Substr("path", 1, (F("depth") - 1) * ExhibitionStopPage.steplen),
-            slot_owner_pk=Subquery(
-                ExhibitionStopPage.objects.filter(translation_key=OuterRef("translation_key"))
-                .order_by("pk")
-                .values("pk")[:1]
-            ),
+            slot_owner_pk=first_version(ExhibitionStopPage.objects.all()),
         )
         .filter(
             exhibition_path__in=ExhibitionPage.objects.live().public().values("path"),

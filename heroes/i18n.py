@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from functools import lru_cache, wraps
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Revision
 
@@ -52,11 +52,6 @@ def locale_code(locale_id):
         _locale_codes.cache_clear()
         codes = _locale_codes()
     return codes.get(locale_id, settings.LANGUAGE_CODE)
-
-
-def forget_locales(**kwargs):
-    """Signal receiver: Locale rows changed, drop the cached id -> code map."""
-    _locale_codes.cache_clear()
 
 
 _ALL_VERSIONS = ContextVar("all_versions", default=False)
@@ -140,20 +135,22 @@ def url_in_language(page, language):
 
 
 def untranslated_fields(page):
-    """Names of ``page``'s fields (top level: ``"summary"``, ``"biography"``, ``"awards"``)
-    that still hold the source language's text: the page is a wagtail-localize
-    translation and those segments have no translation into its locale. Empty for a
-    source page or a page not made with wagtail-localize. Two queries.
+    """``(language, fields)``: the names of ``page``'s fields (top level: ``"summary"``,
+    ``"biography"``, ``"awards"``) that still hold the text of the version it was
+    translated from, and that version's language code. ``fields`` is empty for a
+    source page or a page not made with wagtail-localize (``language`` is then the
+    page's own). One query, two when the page is a translation.
     """
     from wagtail_localize.models import StringSegment, TranslationSource
 
+    own = locale_code(page.locale_id)
     source = (
         TranslationSource.objects.filter(object_id=page.translation_key)
         .exclude(locale_id=page.locale_id)
         .first()
     )
     if source is None:
-        return frozenset()
+        return own, frozenset()
     ignored = {"slug"}
     fields = set()
     segments = (
@@ -165,20 +162,16 @@ def untranslated_fields(page):
         field = path.split(".", 1)[0]
         if translation is None and field not in ignored:
             fields.add(field)
-    return frozenset(fields)
+    return (locale_code(source.locale_id) if fields else own), frozenset(fields)
 
 
-def source_language(page):
-    """The language code of the version ``page`` was translated from (its own if it
-    is a source). One query."""
-    from wagtail_localize.models import TranslationSource
-
-    locale_id = (
-        TranslationSource.objects.filter(object_id=page.translation_key)
-        .values_list("locale_id", flat=True)
-        .first()
+def first_version(queryset):
+    """A subquery for ``.filter(pk=...)``: the id of the first version created (lowest
+    id) among ``queryset``'s pages that share the outer row's ``translation_key``.
+    Keeps one row per page where every language's version has the same facts."""
+    return Subquery(
+        queryset.filter(translation_key=OuterRef("translation_key")).order_by("pk").values("pk")[:1]
     )
-    return locale_code(locale_id) if locale_id else locale_code(page.locale_id)
 
 
 def translate_page(page, language, strings, *, user=None, publish=True):

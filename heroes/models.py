@@ -347,14 +347,11 @@ class SlugRulePage(Page):
         """Adds ``content_language`` (this version's language code), ``source_language``
         (the language it was translated from) and ``untranslated`` (fields still in the
         source language), for the notices and ``lang`` attributes of ``base.html``."""
-        from .i18n import locale_code, source_language, untranslated_fields
+        from .i18n import locale_code, untranslated_fields
 
         context = super().get_context(request, *args, **kwargs)
         context["content_language"] = locale_code(self.locale_id)
-        context["untranslated"] = untranslated_fields(self)
-        context["source_language"] = (
-            source_language(self) if context["untranslated"] else context["content_language"]
-        )
+        context["source_language"], context["untranslated"] = untranslated_fields(self)
         return context
 
     def clean(self):

@@ -7,11 +7,10 @@ any other page given to :func:`refresh` loses its entry.
 """
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from wagtail.models import Page
 
-from heroes.i18n import all_versions, over_all_versions
+from heroes.i18n import all_versions, first_version, over_all_versions
 from heroes.names import (
     KEY_VERSION,
     core_text,
@@ -113,13 +112,7 @@ def indexed(kind):
     live one created (its names, the same in every language, are what search
     matches; results show the reader's version, see catalog.views)."""
     with all_versions():
-        first = (
-            kind.live()
-            .filter(translation_key=OuterRef("translation_key"))
-            .order_by("pk")
-            .values("pk")[:1]
-        )
-        return kind.live().filter(pk=Subquery(first))
+        return kind.live().filter(pk=first_version(kind.live()))
 
 
 def _refresh_kind(kind, page_ids, gone):
