@@ -30,6 +30,7 @@ the same one, and the static file's rate in the same run is the ceiling.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -83,9 +84,15 @@ def size_key(args):
     return f"h{args.heroes}-s{args.streets}-x{args.stops}-i{args.images}-t{args.settlements}"
 
 
+def database_digest(database_url):
+    """A short name for a database, so that each keeps its own media and marker."""
+    return hashlib.sha1(database_url.encode()).hexdigest()[:8]
+
+
 def bench_environment(args):
     """The production settings' variables for a local, plain-HTTP benchmark."""
     database_url = args.database_url or f"sqlite:///{DATA / f'bench-{size_key(args)}.sqlite3'}"
+    digest = database_digest(database_url)
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
     return {
         **base,
@@ -96,7 +103,7 @@ def bench_environment(args):
         "DATABASE_URL": database_url,
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
-        "MEDIA_ROOT": str(DATA / "media"),
+        "MEDIA_ROOT": str(DATA / f"media-{digest}"),
         "STATIC_ROOT": str(DATA / "static"),
         "CALENDAR_UID_DOMAIN": "bench.invalid",
         "LOG_LEVEL": "WARNING",
@@ -118,27 +125,30 @@ def setup_django(environment):
 
 
 def prepare_database(args):
-    """Generate the catalogue unless this database already holds it."""
+    """Generate the catalogue unless this database already holds it. A SQLite file is
+    made anew; another database must be empty (e.g. one made by .ci/pg-throwaway)."""
     from django.db import connection
 
-    marker = DATA / f"bench-{size_key(args)}.json"
-    wanted = {"sizes": size_key(args), "database": connection.settings_dict["NAME"]}
+    database = str(connection.settings_dict["NAME"])
+    marker = DATA / f"bench-{size_key(args)}-{database_digest(os.environ['DATABASE_URL'])}.json"
+    wanted = {"sizes": size_key(args), "database": database}
     if not args.regenerate and marker.exists() and json.loads(marker.read_text()) == wanted:
-        say(f"Reusing the catalogue in {wanted['database']} ({size_key(args)}).")
+        say(f"Reusing the catalogue in {database} ({size_key(args)}).")
         return
     from bench import catalogue
 
+    marker.unlink(missing_ok=True)
     if connection.vendor == "sqlite":
-        path = Path(connection.settings_dict["NAME"])
         connection.close()
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    elif args.regenerate or not marker.exists():
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
-    shutil.rmtree(DATA / "media", ignore_errors=True)
-    say(f"Generating the catalogue ({size_key(args)}) into {wanted['database']}:")
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    elif "wagtailcore_page" in connection.introspection.table_names():
+        raise SystemExit(
+            f"The database {database} is not empty: the benchmark fills an empty one "
+            "(e.g. .ci/pg-throwaway), and never replaces content."
+        )
+    shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)
+    say(f"Generating the catalogue ({size_key(args)}) into {database}:")
     catalogue.fill(
         {
             "heroes": args.heroes,
