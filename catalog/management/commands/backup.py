@@ -15,14 +15,14 @@ from catalog.backups import BackupError, backup_root, create_backup
 
 
 class Command(BaseCommand):
-    help = _("Back up the database (SQLite or PostgreSQL) and the media files.")
+    help = "Back up the database (SQLite or PostgreSQL) and the media files."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--output-dir",
-            help=_("Folder for the backups (default: BACKUP_DIR, else backups/)."),
+            help="Folder for the backups (default: BACKUP_DIR, else backups/).",
         )
-        parser.add_argument("--no-media", action="store_true", help=_("Back up the database only."))
+        parser.add_argument("--no-media", action="store_true", help="Back up the database only.")
 
     def handle(self, *args, **options):
         try:

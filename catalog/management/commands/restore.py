@@ -16,17 +16,17 @@ from catalog.backups import BackupError, read_manifest, restore_backup
 
 
 class Command(BaseCommand):
-    help = _("Restore the database and media files from a backup folder.")
+    help = "Restore the database and media files from a backup folder."
 
     def add_arguments(self, parser):
-        parser.add_argument("folder", help=_("A folder made by manage.py backup."))
-        parser.add_argument("--no-media", action="store_true", help=_("Restore the database only."))
+        parser.add_argument("folder", help="A folder made by manage.py backup.")
+        parser.add_argument("--no-media", action="store_true", help="Restore the database only.")
         parser.add_argument(
             "--no-input",
             "--noinput",
             action="store_false",
             dest="interactive",
-            help=_("Do not ask for confirmation."),
+            help="Do not ask for confirmation.",
         )
 
     def handle(self, *args, **options):
