@@ -8,7 +8,18 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from .environment import (
+    cache_settings,
+    env_int,
+    env_list,
+    env_str,
+    inline_style_hashes,
+    media_origins,
+    media_storage,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -34,16 +45,24 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves static files to whitenoise, as gunicorn does in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files right after the security headers, before sessions and the rest
+    # (every environment uses it, so development and tests exercise it too).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy header on every page (see CONTENT_SECURITY_POLICY).
+    "catalog.csp.CatalogCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "catalog.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,7 +99,10 @@ WSGI_APPLICATION = "catalog.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # Seconds a connection is kept open between requests (0: one per request);
+        # kept connections are checked before reuse.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 
@@ -128,14 +150,58 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
-STATIC_ROOT = BASE_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "/media/"
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local disk (MEDIA_ROOT), or S3-compatible storage when AWS_STORAGE_BUCKET_NAME
+    # is set (catalog/settings/environment.py, README "Production").
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# REDIS_URL selects a Redis cache shared by all server processes; else per-process memory.
+CACHES = cache_settings()
+
+# Content Security Policy (django-csp 4.0, catalog/csp.py). The public site loads only
+# its own scripts, styles, images and fonts; no inline script anywhere. The one inline
+# style is the self-contained 500 page's, allowed by its hash. Media on S3 add their
+# host to img-src. CSP_REPORT_URI (optional) receives violation reports.
+_MEDIA_ORIGINS = media_origins(STORAGES["default"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, *inline_style_hashes(BASE_DIR / "templates" / "500.html")],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+        "media-src": [SELF, *_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    },
+}
+# The Wagtail admin (and its previews) under URL_PREFIXES: Wagtail 8's admin pages run
+# inline <script> blocks (page listings, inline panels, date pickers), inject <style>
+# elements and inline event handlers (the focal-point cropper), show images chosen for
+# upload from blob: URLs, and show previews in a same-origin frame. Everything else stays
+# as strict as the public site. Evidence: README "Content Security Policy" and
+# tests/e2e/test_csp.py.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        # The upload form shows the chosen images before sending them (blob: URLs).
+        "img-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], "blob:"],
+        "frame-ancestors": [SELF],
+    },
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -148,6 +214,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # No outside requests from the admin (Gravatar is unreachable and leaks emails).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's check for a new Wagtail release (a browser request to wagtail.org,
+# which the admin's Content Security Policy would refuse anyway): upgrades are planned.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Wagtail's backend serves the admin's page search only; the public search is
 # catalog.search (see README, "Search"). On PostgreSQL every language uses the
 # `simple` text-search configuration: no stemming (PostgreSQL has no Kazakh

@@ -10,3 +10,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="heroes-test-media-")
+# whitenoise serves the apps' static files as found (no collectstatic, no start-up scan
+# of every file for each test client).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
