@@ -18,6 +18,8 @@ from wagtail.models import Page
 from catalog import backups
 from heroes.models import HeroIndexPage, HeroPage
 
+from .i18n_helpers import english_index
+
 
 def jpeg_bytes(colour):
     buffer = io.BytesIO()
@@ -55,7 +57,7 @@ def test_restore_brings_back_content_and_media(tmp_path, media_root):
     # counts (see tests/e2e/conftest.py): recount before adding pages.
     Page.fix_tree(fix_paths=False)
     Image = get_image_model()
-    index = HeroIndexPage.objects.get()
+    index = english_index(HeroIndexPage)
 
     # Content and media as they are at the backup.
     portrait = Image(title="Portrait")
