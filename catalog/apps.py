@@ -7,8 +7,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        from . import editorial
+        from . import editorial, pagecache
         from .search import sync
 
         editorial.connect()
         sync.connect()
+        pagecache.connect()

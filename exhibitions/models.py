@@ -35,6 +35,8 @@ from wagtail.search import index
 from heroes.i18n import kept_per_version
 from heroes.models import Located, SlugRulePage
 
+from .signals import bookings_changed
+
 TOUR_LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 
 
@@ -675,6 +677,7 @@ class VisitBooking(models.Model):
         )
         if changed:
             self.status, self.cancelled_by, self.cancelled_at = self.Status.CANCELLED, by, now
+            bookings_changed.send(sender=VisitBooking, booking=self)
         else:
             self.refresh_from_db(fields=["status", "cancelled_by", "cancelled_at"])
         return bool(changed)

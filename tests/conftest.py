@@ -18,6 +18,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("import_catalog", str(SEED_DIR), verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """No test sees pages another test cached (a rolled-back test sends no signals)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def seed_dir():
     return SEED_DIR

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from catalog.search.index import refresh
@@ -68,6 +69,7 @@ def add_heroes_with_streets(count):
     refresh(added)
 
 
+@override_settings(PAGE_CACHE_SECONDS=0)  # rendering is measured, not the page cache
 def test_queries_per_page_do_not_grow_with_the_catalogue(client):
     query_counts(client)  # warm Wagtail's per-process caches (site root paths)
     before = query_counts(client)

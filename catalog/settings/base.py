@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy header on every page (see CONTENT_SECURITY_POLICY).
     "catalog.csp.CatalogCSPMiddleware",
+    # Anonymous readers' pages from the page cache (catalog/pagecache.py).
+    "catalog.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "catalog.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,8 +164,34 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# REDIS_URL selects a Redis cache shared by all server processes; else per-process memory.
-CACHES = cache_settings()
+# REDIS_URL selects a Redis cache shared by all server processes; else per-process memory
+# (and files for the page cache, which every process must share).
+PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", BASE_DIR / ".cache" / "pages"))
+CACHES = cache_settings(PAGE_CACHE_DIR)
+# Anonymous page cache (catalog/pagecache.py): seconds a page is kept (0: off), and the
+# max-age browsers and CDNs are told.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
+
+# A CDN or caching proxy in front (README, "Page cache and CDN"): Wagtail's
+# frontend_cache purges a page's addresses in every language when it is published or
+# unpublished. FRONTEND_CACHE_PURGE_URL: an HTTP PURGE endpoint (Varnish, nginx);
+# CLOUDFLARE_BEARER_TOKEN with CLOUDFLARE_ZONEID: Cloudflare's API.
+WAGTAILFRONTENDCACHE = {}
+if env_str("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
+    }
+if env_str("CLOUDFLARE_BEARER_TOKEN"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env_str("CLOUDFLARE_BEARER_TOKEN"),
+        "ZONEID": env_str("CLOUDFLARE_ZONEID"),
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+    WAGTAILFRONTENDCACHE_LANGUAGES = [code for code, _name in LANGUAGES]
 
 # Content Security Policy (django-csp 4.0, catalog/csp.py). The public site loads only
 # its own scripts, styles, images and fonts; no inline script anywhere. The one inline

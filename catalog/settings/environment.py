@@ -63,10 +63,15 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def cache_settings():
+def cache_settings(page_cache_dir):
     """``CACHES``: Django's Redis cache when ``REDIS_URL`` is set (e.g.
     ``redis://127.0.0.1:6379/1``; needs the ``redis`` package), else a per-process
     in-memory cache. ``CACHE_KEY_PREFIX`` separates several sites on one Redis.
+
+    The ``pages`` alias holds the anonymous page cache (catalog/pagecache.py); it must
+    be shared by every server process, since a publish in one process invalidates it
+    for all: the same Redis, else files in ``page_cache_dir`` (a Path; shared by the
+    processes of one machine).
 
     With Redis, every gunicorn worker shares one cache, so django-ratelimit's booking
     limit (``VISIT_BOOKING_RATE``) counts across workers; with the in-memory cache each
@@ -82,14 +87,26 @@ def cache_settings():
                 # Seconds; a cache that is down never takes the site down with it.
                 "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
                 "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-            }
+            },
+            "pages": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "heroes") + ":pages",
+                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            },
         }
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "heroes",
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(page_cache_dir),
+            # Three languages of every page of a national catalogue.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 
 

@@ -14,3 +14,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="heroes-test-media-")
 # of every file for each test client).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The page cache in memory (one test process); tests/conftest.py empties it per test.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
