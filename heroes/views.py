@@ -165,7 +165,8 @@ def hero_index_context(index_page, request):
 
 
 def hero_page_context(hero):
-    """Context for a hero page: ``streets`` named after the hero, ``related_heroes``."""
+    """Context for a hero page: ``streets`` named after the hero, ``related_heroes``,
+    ``tags`` (the hero's, loaded once for the list and for finding related heroes)."""
     streets = list(
         live_streets()
         .filter(heroes__hero__translation_key=hero.translation_key)
@@ -173,7 +174,8 @@ def hero_page_context(hero):
         .order_by("title")
     )
     settlements = {street.settlement_id for street in streets}
-    tag_ids = list(hero.tags.values_list("id", flat=True))
+    tags = list(hero.tags.all())
+    tag_ids = [tag.pk for tag in tags]
     neighbours = StreetHero.objects.filter(
         page__in=live_streets().filter(settlement__in=settlements)
     ).values("hero__translation_key")
@@ -184,7 +186,7 @@ def hero_page_context(hero):
         .distinct()
         .order_by("title")[:6]
     )
-    return {"streets": streets, "related_heroes": list(with_portraits(related))}
+    return {"streets": streets, "related_heroes": list(with_portraits(related)), "tags": tags}
 
 
 def street_index_context(index_page, request):
