@@ -45,7 +45,15 @@ def make_public_renditions(image):
 
 
 def _image_saved(sender, instance, **kwargs):
-    transaction.on_commit(lambda: make_public_renditions(instance))
+    # A fresh instance: the saved one may still hold the closed upload as its file.
+    pk = instance.pk
+    transaction.on_commit(
+        lambda: (
+            make_public_renditions(sender.objects.get(pk=pk))
+            if sender.objects.filter(pk=pk).exists()
+            else None
+        )
+    )
 
 
 def connect():
