@@ -1,5 +1,6 @@
 """Template context shared by every page."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
@@ -8,15 +9,19 @@ from exhibitions.models import ExhibitionIndexPage
 from heroes.models import HeroIndexPage, StreetIndexPage
 
 SECTIONS = {
-    "HeroIndexPage": "heroes",
-    "StreetIndexPage": "streets",
-    "ExhibitionIndexPage": "exhibition",
+    HeroIndexPage: "heroes",
+    StreetIndexPage: "streets",
+    ExhibitionIndexPage: "exhibition",
 }
 
 
 def _navigation(request):
-    pages = Page.objects.live().type(HeroIndexPage, StreetIndexPage, ExhibitionIndexPage).specific()
-    urls = {SECTIONS[type(page).__name__]: page.get_url(request) for page in pages}
+    # Plain Page rows are enough for URLs; the content type names the section.
+    sections = {
+        ContentType.objects.get_for_model(model).pk: name for model, name in SECTIONS.items()
+    }
+    pages = Page.objects.live().filter(content_type__in=sections).order_by("path")
+    urls = {sections[page.content_type_id]: page.get_url(request) for page in pages}
     urls["search"] = reverse("search")
     current = next((name for name, url in urls.items() if url and request.path.startswith(url)), "")
     return {"urls": urls, "current": current}

@@ -15,6 +15,7 @@ from heroes.i18n import (
     all_versions,
     best_translations,
     locale_code,
+    public,
     url_in_language,
 )
 from heroes.models import Region, Settlement
@@ -103,9 +104,9 @@ def _in_readers_language(pages):
     versions = {
         key: (title, url_path)
         for key, title, url_path in best_translations(
-            Page.objects.live()
-            .public()
-            .filter(translation_key__in=[page.translation_key for page in pages])
+            public(Page.objects.live()).filter(
+                translation_key__in=[page.translation_key for page in pages]
+            )
         ).values_list("translation_key", "title", "url_path")
     }
     for page in pages:

@@ -33,7 +33,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from heroes.i18n import kept_per_version
-from heroes.models import Located, SlugRulePage
+from heroes.models import Located, SlugRulePage, load_place
 
 from .signals import bookings_changed
 
@@ -491,6 +491,7 @@ class ExhibitionStopPage(KeepsBookedStopsPublic, RoutablePageMixin, SlugRulePage
     @property
     def is_public_now(self):
         """Whether the exhibition is live and the settlement and region published."""
+        load_place(self)
         settlement = self.settlement
         return self.exhibition.live and settlement.live and settlement.region.live
 

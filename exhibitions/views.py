@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from heroes.i18n import best_translations, best_version, first_version
+from heroes.i18n import best_translations, best_version, first_version, public
 from heroes.models import Region, Settlement
 from heroes.views import live_heroes, live_streets, paginate, with_portraits
 
@@ -47,7 +47,7 @@ from .notifications import booking_from_token, cancel_token, send_later
 def live_exhibitions():
     """Live, public exhibitions, one version each (the reader's language, else the
     fallback of :func:`heroes.i18n.best_translations`)."""
-    return best_translations(ExhibitionPage.objects.live().public())
+    return best_translations(public(ExhibitionPage.objects.live()))
 
 
 def live_stops():
@@ -57,14 +57,13 @@ def live_stops():
     visit slots (:attr:`ExhibitionStopPage.slot_owner`). Use :func:`with_exhibitions` to
     attach ``stop.exhibition`` to a list without a query per stop."""
     return best_translations(
-        ExhibitionStopPage.objects.live()
-        .public()
+        public(ExhibitionStopPage.objects.live())
         .annotate(
             exhibition_path=Substr("path", 1, (F("depth") - 1) * ExhibitionStopPage.steplen),
             slot_owner_pk=first_version(ExhibitionStopPage.objects.all()),
         )
         .filter(
-            exhibition_path__in=ExhibitionPage.objects.live().public().values("path"),
+            exhibition_path__in=public(ExhibitionPage.objects.live()).values("path"),
             settlement__live=True,
             settlement__region__live=True,
         )

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class HeroesConfig(AppConfig):
     name = "heroes"
     verbose_name = _("Heroes and streets")
+
+    def ready(self):
+        from .renditions import connect
+
+        connect()

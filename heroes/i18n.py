@@ -21,9 +21,10 @@ from contextvars import ContextVar
 from functools import lru_cache, wraps
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.lookups import StartsWith
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page, Revision
+from wagtail.models import Locale, Page, PageViewRestriction, Revision
 
 
 def active_language():
@@ -52,6 +53,15 @@ def locale_code(locale_id):
         _locale_codes.cache_clear()
         codes = _locale_codes()
     return codes.get(locale_id, settings.LANGUAGE_CODE)
+
+
+def public(queryset):
+    """``queryset`` (pages) without the pages in a private section (a view restriction
+    on the page or an ancestor), like Wagtail's ``PageQuerySet.public()``, but as a
+    correlated ``NOT EXISTS`` inside the same query: Wagtail's method first reads every
+    restriction, one query per call, which a page with several lists pays several times."""
+    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
+    return queryset.filter(~Exists(restricted))
 
 
 _ALL_VERSIONS = ContextVar("all_versions", default=False)
@@ -91,7 +101,7 @@ def best_translations(queryset, language=None, *, visible=None):
         return queryset
     order = fallback_order(language)
     if visible is None:
-        visible = queryset.model.objects.live().public()
+        visible = public(queryset.model.objects.live())
     condition = Q(locale__language_code=order[0])
     for position, code in enumerate(order[1:], start=1):
         alternative = Q(locale__language_code=code)
@@ -112,8 +122,7 @@ def best_version(page, language=None):
     order = fallback_order(language)
     versions = {
         locale_code(version.locale_id): version
-        for version in Page.objects.live()
-        .public()
+        for version in public(Page.objects.live())
         .filter(translation_key=page.translation_key)
         .specific(defer=True)
     }

@@ -302,6 +302,13 @@ class Settlement(NamedInThreeLanguages, Located, ReviewedSnippet):
             raise ValidationError(errors)
 
 
+def load_place(page):
+    """Load ``page.settlement`` with its region in one query (lazy access would take
+    two), unless it is loaded already; the page's template uses both."""
+    if not type(page).settlement.is_cached(page):
+        page.settlement = Settlement.objects.select_related("region").get(pk=page.settlement_id)
+
+
 # --- Pages --------------------------------------------------------------------------
 
 
@@ -1041,6 +1048,7 @@ class StreetPage(SlugRulePage, Located):  # noqa: DJ008 (Page.__str__ gives the 
     @property
     def place_is_published(self):
         """Whether the street's settlement and region are published (live)."""
+        load_place(self)
         return self.settlement.live and self.settlement.region.live
 
     def serve(self, request, *args, **kwargs):

@@ -14,13 +14,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
-from .i18n import best_translations
+from .i18n import best_translations, public
 from .models import HeroAward, HeroPage, HeroTag, Region, StreetHero, StreetPage
+from .renditions import CARD, picture_filters
 from .tags import tag_slug
 
 PAGE_SIZE = 24
 # The renditions that includes/hero_card.html's {% picture %} asks for.
-PORTRAIT_FILTERS = [f"format-{kind}|fill-120x160" for kind in ("avif", "webp", "jpeg")]
+PORTRAIT_FILTERS = picture_filters(CARD)
 
 
 def paginate(request, object_list, per_page=PAGE_SIZE, param="page"):
@@ -36,8 +37,7 @@ def live_streets():
     reader's language, else the fallback of :func:`heroes.i18n.best_translations`),
     with settlement and region loaded."""
     return best_translations(
-        StreetPage.objects.live()
-        .public()
+        public(StreetPage.objects.live())
         .filter(settlement__live=True, settlement__region__live=True)
         .select_related("settlement__region")
     )
@@ -46,7 +46,7 @@ def live_streets():
 def live_heroes():
     """Live, public heroes, one version per hero (the reader's language, else the
     fallback of :func:`heroes.i18n.best_translations`)."""
-    return best_translations(HeroPage.objects.live().public())
+    return best_translations(public(HeroPage.objects.live()))
 
 
 def linked_heroes(links):
@@ -165,7 +165,8 @@ def hero_index_context(index_page, request):
 
 
 def hero_page_context(hero):
-    """Context for a hero page: ``streets`` named after the hero, ``related_heroes``."""
+    """Context for a hero page: ``streets`` named after the hero, ``related_heroes``,
+    ``tags`` (the hero's, loaded once for the list and for finding related heroes)."""
     streets = list(
         live_streets()
         .filter(heroes__hero__translation_key=hero.translation_key)
@@ -173,7 +174,8 @@ def hero_page_context(hero):
         .order_by("title")
     )
     settlements = {street.settlement_id for street in streets}
-    tag_ids = list(hero.tags.values_list("id", flat=True))
+    tags = list(hero.tags.all())
+    tag_ids = [tag.pk for tag in tags]
     neighbours = StreetHero.objects.filter(
         page__in=live_streets().filter(settlement__in=settlements)
     ).values("hero__translation_key")
@@ -184,7 +186,7 @@ def hero_page_context(hero):
         .distinct()
         .order_by("title")[:6]
     )
-    return {"streets": streets, "related_heroes": list(with_portraits(related))}
+    return {"streets": streets, "related_heroes": list(with_portraits(related)), "tags": tags}
 
 
 def street_index_context(index_page, request):

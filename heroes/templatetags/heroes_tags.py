@@ -11,7 +11,7 @@ from django.utils.translation import get_language_info
 from wagtail.models import Page
 
 from heroes.dates import format_date
-from heroes.i18n import active_language, locale_code, url_in_language
+from heroes.i18n import active_language, locale_code, public, url_in_language
 
 register = template.Library()
 
@@ -61,7 +61,7 @@ def language_versions(context, page=None):
             served = f"/{own_language}" + path[len(prefix) :]
         if own_url and served.startswith(own_url):
             suffix = served[len(own_url) :]
-        for version in Page.objects.live().public().filter(translation_key=page.translation_key):
+        for version in public(Page.objects.live()).filter(translation_key=page.translation_key):
             code = locale_code(version.locale_id)
             exists.add(code)
             direct[code] = (version.get_url(request) or "") + suffix
