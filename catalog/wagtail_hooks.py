@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
+from . import translation_review
 from .dashboard import CatalogueGapsPanel, CatalogueGapView
 
 
@@ -28,7 +29,22 @@ def editorial_urls():
     return [
         path("editor-guide/", EditorGuideView.as_view(), name="editor_guide"),
         path("catalogue-gaps/<slug:key>/", CatalogueGapView.as_view(), name="catalogue_gap"),
+        # Before wagtail-localize's own (this app's hooks run first): the same address.
+        path(
+            "localize/update/<int:translation_source_id>/",
+            translation_review.ReviewedUpdateTranslationsView.as_view(),
+            name="reviewed_update_translations",
+        ),
+        path(
+            "translations/<int:page_id>/submit-for-review/",
+            translation_review.submit_translation_for_review,
+            name="submit_translation_for_review",
+        ),
     ]
+
+
+hooks.register("register_page_header_buttons", translation_review.review_buttons)
+hooks.register("register_page_listing_more_buttons", translation_review.review_buttons)
 
 
 @hooks.register("register_admin_menu_item")

@@ -138,6 +138,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Pages exist per language (Wagtail internationalisation, translated with
 # wagtail-localize) under /kk/, /ru/ and /en/; see catalog.locales.
 WAGTAIL_I18N_ENABLED = True
+# "Translate this page" makes drafts, not live pages: a translation is published after
+# review like any change (catalog/translation_review.py).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # A page missing in the reader's language is shown in the first of these that exists.
 CONTENT_FALLBACK_ORDER = ["kk", "ru", "en"]
