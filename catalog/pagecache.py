@@ -35,21 +35,17 @@ A CDN in front purges through ``wagtail.contrib.frontend_cache`` (README,
 """
 
 import hashlib
-import uuid
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_cache_control
 from wagtail import signals as wagtail_signals
 from wagtail.models import Page
 
 from exhibitions.signals import bookings_changed
+from heroes.generation import current_generation, new_generation, shared_cache
 
-CACHE_ALIAS = "pages"
-GENERATION_KEY = "page-cache:generation"
 # Never cached: staff and personal addresses, redirects by cookie, files.
 NEVER_CACHED = ("/admin/", "/documents/", "/visits/", "/language/", "/static/", "/media/")
 # Changes in these apps can show on a public page.
@@ -86,39 +82,13 @@ def enabled():
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def page_cache():
-    return caches[CACHE_ALIAS]
-
-
-def current_generation():
-    """The generation token (str) new entries are filed under; created if missing (a
-    new random one, so entries of an evicted generation are never found again)."""
-    cache = page_cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+page_cache = shared_cache
 
 
 def invalidate():
-    """Start a new generation now and again once the current transaction commits
-    (only now outside one): every cached page is rendered afresh on its next request.
-
-    Now, so that this process's next request (inside the same transaction, as in
-    tests) sees the change; at commit, since another process may have cached the old
-    committed data under the first new generation in the meantime."""
-    _new_generation()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        entry[1] is _new_generation for entry in connection.run_on_commit
-    ):
-        return  # one new generation per transaction is enough (an import saves thousands)
-    transaction.on_commit(_new_generation)
-
-
-def _new_generation():
-    page_cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    """Every cached page is rendered afresh on its next request (a new content
+    generation, see :mod:`heroes.generation`)."""
+    new_generation()
 
 
 def cache_key(request, generation):

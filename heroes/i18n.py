@@ -21,10 +21,13 @@ from contextvars import ContextVar
 from functools import lru_cache, wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.lookups import StartsWith
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, PageViewRestriction, Revision
+
+from .generation import current_generation
 
 
 def active_language():
@@ -89,28 +92,62 @@ def over_all_versions(function):
     return wrapper
 
 
+# Above this many pages shown in a language in place of a missing version, the fallback
+# set is not kept as a list of ids (best_translations then compares versions in SQL).
+FALLBACK_LIMIT = 2000
+
+
 def best_translations(queryset, language=None, *, visible=None):
     """``queryset`` narrowed to one version per page: the version in ``language``
     (default: the active one), else the first of ``CONTENT_FALLBACK_ORDER`` that is in
-    ``visible`` (default: live pages of the queryset's model).
+    ``visible`` (default: live, public pages).
 
-    Query shape: one query, with correlated ``EXISTS`` on Wagtail's unique
-    ``(translation_key, locale)`` index; no per-row queries.
-    """
+    Query shape, by default: ``locale = language OR id IN (fallbacks)``, where the
+    fallbacks (pages shown in place of a missing version: few, on a translated site)
+    come from :func:`fallback_page_ids`, computed once per content generation. With
+    ``visible`` given, or too many fallbacks: :func:`compare_versions`."""
     if _ALL_VERSIONS.get():
         return queryset
+    language = fallback_order(language)[0]
+    if visible is None:
+        fallbacks = fallback_page_ids(language)
+        if fallbacks is not None:
+            return queryset.filter(Q(locale__language_code=language) | Q(pk__in=fallbacks))
+    return compare_versions(queryset, language, visible=visible)
+
+
+def fallback_page_ids(language):
+    """Ids (list of int) of the live, public pages that readers of ``language`` see in
+    place of a missing version, or None if there are more than ``FALLBACK_LIMIT``.
+    Cached per content generation (:mod:`heroes.generation`): any publish, unpublish,
+    move or delete computes it afresh (one query)."""
+    key = f"i18n-fallbacks:{current_generation()}:{language}"
+    ids = cache.get(key, "missing")
+    if ids == "missing":
+        others = compare_versions(public(Page.objects.live()), language).exclude(
+            locale__language_code=language
+        )
+        ids = list(others.values_list("pk", flat=True)[: FALLBACK_LIMIT + 1])
+        if len(ids) > FALLBACK_LIMIT:
+            ids = None
+        cache.set(key, ids, 3600)
+    return ids
+
+
+def compare_versions(queryset, language=None, *, visible=None):
+    """:func:`best_translations` in SQL alone: for each better language,
+    ``translation_key NOT IN`` (the keys of its ``visible`` versions), a subquery that
+    does not depend on the row, so the database builds it once (SQLite an ephemeral
+    index, PostgreSQL a hashed subplan) rather than probing per row."""
     order = fallback_order(language)
     if visible is None:
-        visible = public(queryset.model.objects.live())
+        visible = public(Page.objects.live())
     condition = Q(locale__language_code=order[0])
     for position, code in enumerate(order[1:], start=1):
         alternative = Q(locale__language_code=code)
         for better in order[:position]:
-            alternative &= ~Exists(
-                visible.filter(
-                    translation_key=OuterRef("translation_key"), locale__language_code=better
-                )
-            )
+            keys = visible.filter(locale__language_code=better).values("translation_key")
+            alternative &= ~Q(translation_key__in=keys)
         condition |= alternative
     return queryset.filter(condition)
 

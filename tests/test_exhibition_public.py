@@ -170,6 +170,7 @@ def test_queries_do_not_grow_with_the_number_of_stops(tour, public):
     before = counts()
     for day in range(15, 35):
         make_stop(tour["exhibition"], start=local_day(day, 10), end=local_day(day, 18))
+    counts()  # the first request after a publish recomputes the language fallbacks
     after = counts()
     assert after == before, (before, after)
     # 21 before the site became trilingual; the language versions (switcher and
