@@ -39,13 +39,20 @@ def localized_name(obj, prefix="name"):
     ``obj`` has attributes ``<prefix>_kk``, ``<prefix>_ru``, ``<prefix>_en``;
     returns a str (empty if all three are empty).
     """
+    return localized_name_and_language(obj, prefix)[0]
+
+
+def localized_name_and_language(obj, prefix="name"):
+    """``(name, language code)`` as :func:`localized_name` picks it; ``("", None)`` when
+    all three are empty. The code says in which language the name is written (for a
+    ``lang`` attribute when it is not the reader's)."""
     language = (get_language() or "en").split("-")[0]
     order = [language] + [code for code in ("kk", "ru", "en") if code != language]
     for code in order:
         value = getattr(obj, f"{prefix}_{code}", "")
         if value:
-            return value
-    return ""
+            return value, code
+    return "", None
 
 
 class NamedInThreeLanguages(models.Model):

@@ -220,3 +220,12 @@ def test_translations_go_through_the_editorial_workflow(editor):
     assert workflow is not None and workflow.name == "Editorial review"
     state = workflow.start(draft, editor)
     assert state.status == "in_progress"
+
+
+def test_a_name_missing_in_the_readers_language_is_marked_with_its_own(client):
+    """Oral's Moldagulova street has no Kazakh name in the seed: the Kazakh page shows
+    the Russian one, marked lang="ru"; a name in the reader's language is not marked."""
+    html = client.get("/kk/streets/oral-moldagulova-st/").content.decode()
+    assert '<h1 lang="ru">Улица А. Молдагуловой</h1>' in html
+    html = client.get("/ru/streets/oral-moldagulova-st/").content.decode()
+    assert "<h1>Улица А. Молдагуловой</h1>" in html

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from heroes.dates import format_date
 from heroes.i18n import active_language, locale_code, public, url_in_language
+from heroes.models import localized_name_and_language
 
 register = template.Library()
 
@@ -100,6 +101,17 @@ def lang_attr(context, field=None):
     if field and field in context.get("untranslated", ()):
         language = context.get("source_language") or language
     return format_html(' lang="{}"', language) if language != current else ""
+
+
+@register.filter
+def name_lang(obj, prefix="name"):
+    """`` lang="xx"`` when ``obj``'s name in the reader's language is missing and the
+    name shown is another language's (``localized_name`` falls back kk -> ru -> en),
+    else ``""``. Usage: ``<h1{{ page|name_lang }}>{{ page.name }}</h1>``."""
+    name, code = localized_name_and_language(obj, prefix)
+    if not name or code == active_language():
+        return ""
+    return format_html(' lang="{}"', code)
 
 
 @register.filter
