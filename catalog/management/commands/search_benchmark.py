@@ -172,12 +172,15 @@ def _next_steps(parent, count):
     return [Page._get_path(parent.path, parent.depth + 1, start + n + 1) for n in range(count)]
 
 
-def bulk_pages(model, parent, rows):
+def bulk_pages(model, parent, rows, translation_keys=None):
     """Create live pages of ``model`` under ``parent`` without signals or revisions:
-    ``rows`` are dicts of the model's own fields plus ``title`` and ``slug``.
-    Returns the new page ids, in order."""
+    ``rows`` are dicts of the model's own fields plus ``title`` and ``slug``; each page
+    is in ``parent``'s locale, with the matching ``translation_keys`` entry if given
+    (versions of one page in several languages share it). Returns the new page ids,
+    in order."""
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
+    keys = translation_keys or [None] * len(rows)
     pages = [
         Page(
             title=row["title"],
@@ -192,8 +195,9 @@ def bulk_pages(model, parent, rows):
             locale_id=parent.locale_id,
             first_published_at=now,
             last_published_at=now,
+            **({"translation_key": key} if key else {}),
         )
-        for row, path in zip(rows, _next_steps(parent, len(rows)), strict=True)
+        for row, path, key in zip(rows, _next_steps(parent, len(rows)), keys, strict=True)
     ]
     Page.objects.bulk_create(pages, batch_size=2000)
     Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(rows))
