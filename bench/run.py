@@ -258,8 +258,10 @@ def discover_pages(language=LANGUAGE):
         ]
 
 
-def count_queries(pages):
-    """``{path: SQL queries}`` for one anonymous request each (after a warm-up)."""
+def count_queries(pages, timed=5):
+    """``{path: SQL queries}`` for one anonymous request each (after a warm-up); also
+    prints each page's in-process time (median of ``timed`` requests, one at a time: no
+    queueing, so it tells a slow page from a loaded machine)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -273,6 +275,15 @@ def count_queries(pages):
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
         counts[path] = len(captured)
+        timings = []
+        for _run in range(timed):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        say(
+            f"  {name:<24} {counts[path]:>3} SQL queries, {sorted(timings)[timed // 2]:7.1f} ms "
+            "in-process (median, page cache off)"
+        )
     return counts
 
 
@@ -584,6 +595,7 @@ def main(argv=None):
 
     call_command("collectstatic", interactive=False, verbosity=0)
     pages = discover_pages()
+    say("\nIn-process, one request at a time:")
     queries = count_queries(pages)
     results = {"sizes": size_key(args), "queries": queries, "pages": pages}
     if args.load:
