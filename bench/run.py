@@ -3,27 +3,37 @@
 
     .venv/bin/python bench/run.py [--heroes 10000] [--streets 5000] [--stops 500]
         [--images 100] [--duration 15] [--connections 16] [--workers 2]
-        [--port 8765] [--database-url URL] [--regenerate] [--load]
+        [--modes uncached,cached] [--inprocess 100000,20000,1000|off]
+        [--port 8765] [--database-url URL] [--regenerate] [--load] [--json FILE]
 
-1. Builds a realistic catalogue (bench/catalogue.py) into its own SQLite file
-   ``bench/.data/bench-<sizes>.sqlite3`` (or ``--database-url`` /
+1. Builds a realistic trilingual catalogue (bench/catalogue.py: every generated hero,
+   street and stop in English with its Kazakh and Russian versions) into its own
+   SQLite file ``bench/.data/bench-<sizes>.sqlite3`` (or ``--database-url`` /
    ``BENCH_DATABASE_URL``, e.g. a throwaway PostgreSQL), once: a later run with the
    same sizes reuses it (``--regenerate`` to rebuild).
 2. Runs ``collectstatic`` into ``bench/.data/static`` and counts each page's SQL queries
-   in-process (Django's test client and CaptureQueriesContext, production settings).
-3. Starts gunicorn with the production settings and ``gunicorn.conf.py`` (DEBUG off,
-   ``--workers`` sync workers, SECURE_SSL_REDIRECT off for plain local HTTP), its log in
-   ``bench/.data/gunicorn.log``.
+   in-process (Django's test client and CaptureQueriesContext, production settings,
+   the page cache off).
+3. Per mode (a column each; ``MODES``): starts gunicorn with the production settings,
+   the mode's environment and ``gunicorn.conf.py`` (DEBUG off, ``--workers`` sync
+   workers, SECURE_SSL_REDIRECT off for plain local HTTP), its log in
+   ``bench/.data/gunicorn-<mode>.log``. "uncached": ``PAGE_CACHE_SECONDS=0``;
+   "cached": the page cache as configured by default (file-based in
+   ``bench/.data/page-cache``, emptied first; Redis with ``BENCH_REDIS_URL``), each URL
+   requested once before wrk.
 4. Default mode: ``wrk -t2 -c<connections> -d<duration>s --latency`` against each page
-   after a warm-up, and prints requests/s, p50 and p99 latency (ms), responses that
-   were not 2xx/3xx, and SQL queries per page. ``--load``: 60 s at 64 connections
-   over all the pages at once while an editor publishes a hero every half second;
-   prints the status counts, 5xx, and the "database is locked" lines of the log.
+   in Kazakh (``/kk/``, the default language) after a warm-up, and prints requests/s,
+   p50 and p99 latency (ms), responses that were not 2xx/3xx, and SQL queries per
+   page. Then bench/inprocess.py in its own process (``--inprocess``
+   heroes,streets,stops, its own cached database): search p50/p95/max at 100,000
+   heroes and the build time of the ``.ics`` feed of 1,000 stops. Then the issue's
+   targets with "met" / "missed by X".
+   ``--load``: 60 s at 64 connections over all the pages at once while an editor
+   publishes a hero every half second; prints the status counts, 5xx, and the
+   "database is locked" lines of the log.
 
 Page addresses are discovered from the database (``page.url``, ``reverse()``), so they
-follow URL changes (language prefixes). Modes (``--modes``) are columns: each runs the
-same pages under its own environment; "uncached" is the only one so far, a "cached"
-mode will set the page cache's variable when it exists.
+follow URL changes (language prefixes).
 
 Needs ``wrk`` (``apt-get install wrk``). Figures depend on the machine: compare runs on
 the same one, and the static file's rate in the same run is the ceiling.
@@ -47,8 +57,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data"
 HOST = "127.0.0.1"
-# Environment overrides per mode: a column of the table each.
-MODES = {"uncached": {}}
+# The language measured: the site's default (the other two are the same code).
+LANGUAGE = "kk"
+# Environment overrides per mode: a column of the table each. The anonymous page cache
+# (PAGE_CACHE_SECONDS, default on) is off in "uncached"; "cached" warms each URL once.
+MODES = {"uncached": {"PAGE_CACHE_SECONDS": "0"}, "cached": {}}
 LOAD_SCRIPT = Path(__file__).resolve().parent / "mixed.lua"
 
 
@@ -66,12 +79,21 @@ def parse_args(argv=None):
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--modes", default="uncached", help=f"comma-separated: {', '.join(MODES)}")
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help=f"comma-separated: {', '.join(MODES)}"
+    )
     parser.add_argument(
         "--load", action="store_true", help="60 s at 64 connections over all pages (see above)"
     )
     parser.add_argument("--load-duration", type=int, default=60)
     parser.add_argument("--load-connections", type=int, default=64)
+    parser.add_argument(
+        "--inprocess",
+        default="100000,20000,1000",
+        help="heroes,streets,stops of bench/inprocess.py's catalogue (search p95, .ics build); "
+        "'off' to skip it",
+    )
+    parser.add_argument("--inprocess-repeat", type=int, default=10)
     parser.add_argument("--json", help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -93,9 +115,19 @@ def bench_environment(args):
     """The production settings' variables for a local, plain-HTTP benchmark."""
     database_url = args.database_url or f"sqlite:///{DATA / f'bench-{size_key(args)}.sqlite3'}"
     digest = database_digest(database_url)
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "AWS_", "PAGE_CACHE_")) and k != "REDIS_URL"
+    }
+    # Redis only when asked for (BENCH_REDIS_URL): a cache left by another run would
+    # answer the "cached" mode's first requests.
+    redis = (
+        {"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {}
+    )
     return {
         **base,
+        **redis,
         "DJANGO_SETTINGS_MODULE": "catalog.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"{HOST},localhost,testserver",
@@ -112,12 +144,17 @@ def bench_environment(args):
         "GUNICORN_THREADS": "1",
         # Workers restarting mid-run would show as latency spikes: not part of this test.
         "GUNICORN_MAX_REQUESTS": "0",
+        # The anonymous page cache's files (without REDIS_URL), emptied before each mode.
+        "PAGE_CACHE_DIR": str(DATA / "page-cache"),
     }
 
 
 def setup_django(environment):
+    """Django in this process, for generating and counting queries: the page cache off,
+    so that a query count is the page's own work."""
     os.environ.clear()
     os.environ.update(environment)
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -162,28 +199,42 @@ def prepare_database(args):
     marker.write_text(json.dumps(wanted))
 
 
-def discover_pages():
-    """``[(name, path)]`` of the measured pages, found in the database."""
+def discover_pages(language=LANGUAGE):
+    """``[(name, path)]`` of the measured pages in ``language``, found in the database."""
     from django.db.models import Count
     from django.templatetags.static import static
     from django.urls import reverse
-    from wagtail.models import Site
+    from django.utils import translation
 
+    from catalog.locales import site_index
+    from catalog.models import HomePage
     from heroes.models import HeroIndexPage, HeroPage, Region, StreetPage
 
-    site = Site.objects.get(is_default_site=True)
-    # A typical generated hero: a portrait, a street, awards (not the seed's few).
-    hero = (
+    def version(page):
+        """``page``'s live version in ``language``."""
+        return (
+            type(page)
+            .objects.live()
+            .get(translation_key=page.translation_key, locale__language_code=language)
+        )
+
+    # A typical generated hero: a portrait, a street, awards (not the seed's few). Streets
+    # link to the English version (the source), so look for the hero there.
+    hero = version(
         HeroPage.objects.live()
-        .filter(slug__startswith="bench-hero-", portrait__isnull=False)
+        .filter(slug__startswith="bench-hero-", portrait__isnull=False, locale__language_code="en")
         .annotate(streets=Count("street_links"))
         .filter(streets__gt=0)
         .order_by("pk")
         .first()
-    ) or HeroPage.objects.live().first()
-    street = (
-        StreetPage.objects.live().filter(slug__startswith="bench-street-").order_by("pk").first()
-        or StreetPage.objects.live().first()
+        or HeroPage.objects.live().filter(locale__language_code="en").first()
+    )
+    street = version(
+        StreetPage.objects.live()
+        .filter(slug__startswith="bench-street-", locale__language_code="en")
+        .order_by("pk")
+        .first()
+        or StreetPage.objects.live().filter(locale__language_code="en").first()
     )
     region = (
         Region.objects.filter(live=True)
@@ -192,19 +243,25 @@ def discover_pages():
         .first()
     )
     surname = hero.name_en.split()[-1]
-    return [
-        ("home", site.root_page.url),
-        ("hero page", hero.url),
-        ("street page", street.url),
-        ("heroes, filtered", f"{HeroIndexPage.objects.get().url}?region={region.iso_code}"),
-        ("search", f"{reverse('search')}?q={surname}"),
-        (".ics feed (all stops)", reverse("calendar_all")),
-        ("static CSS (ceiling)", static("catalog/site.css")),
-    ]
+    with translation.override(language):
+        return [
+            ("home", site_index(HomePage, language).url),
+            ("hero page", hero.url),
+            ("street page", street.url),
+            (
+                "heroes, filtered",
+                f"{site_index(HeroIndexPage, language).url}?region={region.iso_code}",
+            ),
+            ("search", f"{reverse('search')}?q={surname}"),
+            (".ics feed (all stops)", reverse("calendar_all")),
+            ("static CSS (ceiling)", static("catalog/site.css")),
+        ]
 
 
-def count_queries(pages):
-    """``{path: SQL queries}`` for one anonymous request each (after a warm-up)."""
+def count_queries(pages, timed=5):
+    """``{path: SQL queries}`` for one anonymous request each (after a warm-up); also
+    prints each page's in-process time (median of ``timed`` requests, one at a time: no
+    queueing, so it tells a slow page from a loaded machine)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -218,6 +275,15 @@ def count_queries(pages):
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
         counts[path] = len(captured)
+        timings = []
+        for _run in range(timed):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        say(
+            f"  {name:<24} {counts[path]:>3} SQL queries, {sorted(timings)[timed // 2]:7.1f} ms "
+            "in-process (median, page cache off)"
+        )
     return counts
 
 
@@ -263,7 +329,16 @@ class Gunicorn:
 
 def wrk(url, threads, connections, duration, script=None):
     """Run wrk; returns its output."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    # A 30 s timeout: wrk's default (2 s) drops slow responses from the figures.
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
     if script:
         command += ["-s", str(script)]
     result = subprocess.run(
@@ -296,16 +371,20 @@ def measure(args, environment, pages, queries):
     results = {}
     for mode in args.modes.split(","):
         env = {**environment, **MODES[mode]}
+        shutil.rmtree(env["PAGE_CACHE_DIR"], ignore_errors=True)
         say(f"\nMode {mode}: gunicorn, {args.workers} sync workers, on port {args.port}")
         with Gunicorn(env, args.port, DATA / f"gunicorn-{mode}.log"):
             for name, path in pages:
                 url = f"http://{HOST}:{args.port}{path}"
+                if mode != "uncached":
+                    urllib.request.urlopen(url, timeout=60).read()  # fills the page cache
                 wrk(url, 1, 2, 2)  # warm-up: workers' first requests, OS caches
                 row = parse_wrk(wrk(url, args.threads, args.connections, args.duration))
                 results.setdefault(path, {})[mode] = row
                 say(
                     f"  {name:<24} {row['rps']:9.1f} req/s  p50 {row['p50_ms']:7.1f} ms  "
                     f"p99 {row['p99_ms']:7.1f} ms  non-2xx {row['non_2xx_3xx']}"
+                    + (f"  socket errors: {row['socket_errors']}" if row["socket_errors"] else "")
                 )
     say()
     say(
@@ -330,6 +409,92 @@ def measure(args, environment, pages, queries):
     for name, path in pages:
         say(f"  {name}: {path}")
     return results
+
+
+def _verdict(value, limit, better, unit):
+    """``(figure, "met" / "missed by X")`` for ``value`` against ``limit``; ``better`` is
+    ">=" (higher is better), "<=" or "<"."""
+    met = {">=": value >= limit, "<=": value <= limit, "<": value < limit}[better]
+    gap = abs(value - limit) if better != "<" or value != limit else 0
+    figure = f"{value:,.1f} {unit}" if isinstance(value, float) else f"{value} {unit}"
+    if met:
+        return figure, "met"
+    shown = f"{gap:,.1f}" if isinstance(gap, float) else f"{gap}"
+    return figure, f"missed by {shown} {unit}"
+
+
+def targets(pages, queries, measured, inprocess):
+    """Issue #8's targets next to the figures: ``[(target, figure, verdict)]``, printed."""
+    names = {name: path for name, path in pages}
+    static_path = names["static CSS (ceiling)"]
+    rows = []
+    for name in ("hero page", "street page"):
+        row = measured.get(names[name], {}).get("uncached")
+        if row:
+            rows.append(
+                (f"{name}, uncached >= 250 req/s", *_verdict(row["rps"], 250, ">=", "req/s"))
+            )
+    ceiling = measured.get(static_path, {}).get("cached")
+    for name, path in pages:
+        row = measured.get(path, {}).get("cached")
+        if path != static_path and row and ceiling:
+            half = ceiling["rps"] / 2
+            rows.append(
+                (
+                    f"{name}, cached >= static/2 ({half:,.0f} req/s)",
+                    *_verdict(row["rps"], round(half, 1), ">=", "req/s"),
+                )
+            )
+    for name, path in pages:
+        if path != static_path:
+            rows.append(
+                (f"{name}, <= 10 SQL queries", *_verdict(queries[path], 10, "<=", "queries"))
+            )
+    if inprocess:
+        search, ics = inprocess["search"], inprocess["ics"]
+        rows.append(
+            (
+                f"search p95 < 50 ms ({inprocess['sizes']})",
+                *_verdict(round(search["p95_ms"], 1), 50.0, "<", "ms"),
+            )
+        )
+        rows.append(
+            (
+                f".ics of {ics['events']} stops < 200 ms (whole view)",
+                *_verdict(round(ics["view_ms"], 1), 200.0, "<", "ms"),
+            )
+        )
+    width = max(len(row[0]) for row in rows) if rows else 10
+    say(f"\n{'target':<{width}}  {'figure':>16}  verdict")
+    say("-" * (width + 40))
+    for target, figure, verdict in rows:
+        say(f"{target:<{width}}  {figure:>16}  {verdict}")
+    return [{"target": t, "figure": f, "verdict": v} for t, f, v in rows]
+
+
+def run_inprocess(args):
+    """bench/inprocess.py in its own process (its own database); returns its results."""
+    if args.inprocess == "off":
+        return None
+    heroes, streets, stops = args.inprocess.split(",")
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "inprocess.json"
+        subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).resolve().parent / "inprocess.py"),
+                f"--heroes={heroes}",
+                f"--streets={streets}",
+                f"--stops={stops}",
+                f"--settlements={args.settlements}",
+                f"--repeat={args.inprocess_repeat}",
+                f"--json={output}",
+                *(["--regenerate"] if args.regenerate else []),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+        return json.loads(output.read_text())
 
 
 def editor_loop(stop_file):
@@ -430,12 +595,19 @@ def main(argv=None):
 
     call_command("collectstatic", interactive=False, verbosity=0)
     pages = discover_pages()
+    say("\nIn-process, one request at a time:")
     queries = count_queries(pages)
     results = {"sizes": size_key(args), "queries": queries, "pages": pages}
     if args.load:
         results["load"] = load(args, environment, pages)
     else:
         results["wrk"] = measure(args, environment, pages, queries)
+        results["inprocess"] = run_inprocess(args)
+        results["targets"] = targets(pages, queries, results["wrk"], results["inprocess"])
+        say(
+            "\nFigures depend on the machine and its load: compare runs on the same one; "
+            "the static file's rate in the same run is the ceiling."
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

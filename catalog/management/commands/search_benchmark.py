@@ -32,9 +32,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from wagtail.models import Page
 
+from catalog.locales import site_index
 from catalog.search import index
 from catalog.search.engine import search
 from heroes.models import (
@@ -172,12 +174,15 @@ def _next_steps(parent, count):
     return [Page._get_path(parent.path, parent.depth + 1, start + n + 1) for n in range(count)]
 
 
-def bulk_pages(model, parent, rows):
+def bulk_pages(model, parent, rows, translation_keys=None):
     """Create live pages of ``model`` under ``parent`` without signals or revisions:
-    ``rows`` are dicts of the model's own fields plus ``title`` and ``slug``.
-    Returns the new page ids, in order."""
+    ``rows`` are dicts of the model's own fields plus ``title`` and ``slug``; each page
+    is in ``parent``'s locale, with the matching ``translation_keys`` entry if given
+    (versions of one page in several languages share it). Returns the new page ids,
+    in order."""
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
+    keys = translation_keys or [None] * len(rows)
     pages = [
         Page(
             title=row["title"],
@@ -192,8 +197,9 @@ def bulk_pages(model, parent, rows):
             locale_id=parent.locale_id,
             first_published_at=now,
             last_published_at=now,
+            **({"translation_key": key} if key else {}),
         )
-        for row, path in zip(rows, _next_steps(parent, len(rows)), strict=True)
+        for row, path, key in zip(rows, _next_steps(parent, len(rows)), keys, strict=True)
     ]
     Page.objects.bulk_create(pages, batch_size=2000)
     Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(rows))
@@ -308,7 +314,7 @@ class Command(BaseCommand):
                 )
                 surnames.append(surname)
             self.heroes = heroes
-            hero_ids = bulk_pages(HeroPage, HeroIndexPage.objects.get(), heroes)
+            hero_ids = bulk_pages(HeroPage, site_index(HeroIndexPage, "en"), heroes)
 
             streets, links, formers = [], [], []
             for number in range(options["streets"]):
@@ -331,7 +337,7 @@ class Command(BaseCommand):
                     }
                 )
                 links.append(hero_ids[choice])
-            street_ids = bulk_pages(StreetPage, StreetIndexPage.objects.get(), streets)
+            street_ids = bulk_pages(StreetPage, site_index(StreetIndexPage, "en"), streets)
             for street_id in street_ids:
                 if rng.random() < 0.1:
                     year = rng.randrange(1991, 2025)
@@ -365,10 +371,12 @@ class Command(BaseCommand):
         surname_ru = sample["name_ru"].split()[-1]
         queries = [*QUERIES, sample["name_en"], surname_ru.upper(), sample["name_kk_latn"]]
         client = Client()
+        with translation.override(settings.LANGUAGE_CODE):  # /kk/search/: "/search/" redirects
+            search_url, autocomplete_url = reverse("search"), reverse("search_autocomplete")
         rows, everything = [], []
         for url, values in (
-            ("/search/", queries),
-            ("/search/autocomplete/", PREFIXES),
+            (search_url, queries),
+            (autocomplete_url, PREFIXES),
         ):
             for query in values:
                 for _warm in range(2):
@@ -394,7 +402,7 @@ class Command(BaseCommand):
                         found,
                     )
                 )
-                if url == "/search/":
+                if url == search_url:
                     everything += timings
         self.say("")
         self.say(
@@ -404,7 +412,7 @@ class Command(BaseCommand):
             self.say(f"{url:<22} {query[:34]:<34} {p50:7.1f} {p95:7.1f} {sql:4d} {found:6d}")
         self.say("")
         self.say(
-            f"/search/ over all {len(queries)} queries x {repeat}: "
+            f"{search_url} over all {len(queries)} queries x {repeat}: "
             f"p50 {_percentile(everything, 50):.1f} ms, p95 {_percentile(everything, 95):.1f} ms"
         )
 
