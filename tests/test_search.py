@@ -469,3 +469,9 @@ def test_a_copied_live_page_is_found(client):
         keep_live=True,
     )
     assert found(client, "Qqcopied") == {"/en/heroes/leonid-qqcopied/"}
+
+
+def test_result_pages_are_not_indexed_by_search_engines(client):
+    html = client.get("/en/search/", {"q": "Momyshuly"}).content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert 'name="robots"' not in client.get("/en/search/").content.decode()
