@@ -350,12 +350,25 @@ class SlugRulePage(Page):
             for code in fallback_order():
                 if code in others:
                     try:
-                        return others[code].route(request, path_components)
+                        result = others[code].route(request, path_components)
                     except Http404:
                         continue
+                    self._offer_readers_version(request, result[0])
+                    return result
         finally:
             request._routing_fallback = False
         raise Http404
+
+    @staticmethod
+    def _offer_readers_version(request, page):
+        """When the reader's language has a live version of ``page`` at another address
+        (its slug differs, e.g. renamed), note it in ``request.readers_version_url``:
+        the ``before_serve_page`` hook redirects there instead of serving a fallback."""
+        from .i18n import active_language, best_version, locale_code
+
+        mine = best_version(page)
+        if mine.pk != page.pk and locale_code(mine.locale_id) == active_language():
+            request.readers_version_url = mine.get_url(request)
 
     def get_context(self, request, *args, **kwargs):
         """Adds ``content_language`` (this version's language code), ``source_language``

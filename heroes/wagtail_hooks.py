@@ -72,6 +72,16 @@ def _refuse(request, pages, streets, back_to):
     return redirect(back_to)
 
 
+@hooks.register("before_serve_page")
+def redirect_to_readers_version(page, request, serve_args, serve_kwargs):
+    """An address that reached another language's version although the reader's
+    language has one under another slug: go there (see ``SlugRulePage.route``)."""
+    url = getattr(request, "readers_version_url", None)
+    if url:
+        return redirect(url)
+    return None
+
+
 @hooks.register("before_delete_page")
 def refuse_deleting_named_heroes(request, page):
     """Deleting a hero (or a page above heroes) that streets are named after is refused."""

@@ -3,6 +3,7 @@ translated interface, dates per language, hreflang and the sitemap (issue #6).""
 
 import datetime
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.utils import translation
@@ -229,3 +230,17 @@ def test_a_name_missing_in_the_readers_language_is_marked_with_its_own(client):
     assert '<h1 lang="ru">Улица А. Молдагуловой</h1>' in html
     html = client.get("/ru/streets/oral-moldagulova-st/").content.decode()
     assert "<h1>Улица А. Молдагуловой</h1>" in html
+
+
+def test_an_address_whose_readers_version_has_another_slug_redirects_to_it(client):
+    """The Kazakh version renamed (Unicode slug): the shared address leads Kazakh
+    readers to it, not to the English version with a 'not translated' notice."""
+    kk = HeroPage.objects.get(slug="bauyrzhan-momyshuly", locale__language_code="kk")
+    kk.slug = "бауыржан-момышұлы"
+    kk.save_revision().publish()
+    response = client.get("/kk/heroes/bauyrzhan-momyshuly/")
+    assert response.status_code == 302
+    assert unquote(response["Location"]) == "/kk/heroes/бауыржан-момышұлы/"
+    assert client.get(response["Location"]).status_code == 200
+    # Russian readers still get their own version at the shared address.
+    assert client.get("/ru/heroes/bauyrzhan-momyshuly/").status_code == 200
