@@ -7,6 +7,7 @@ class HeroesConfig(AppConfig):
     verbose_name = _("Heroes and streets")
 
     def ready(self):
-        from .renditions import connect
+        from . import i18n, renditions
 
-        connect()
+        renditions.connect()
+        i18n.connect()

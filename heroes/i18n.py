@@ -271,6 +271,77 @@ def translate_page(page, language, strings, *, user=None, publish=True):
     return translated
 
 
+def sync_facts(page):
+    """Copy the synchronised facts of ``page``, a version just published, to its other
+    language versions at once: dates, statuses, places, identifiers, names in every
+    script (wagtail-localize's ``SynchronizedField`` fields declared by the page type,
+    minus what a translator overrode for a language). Without this a Kazakh stop page
+    would show the old date until someone chose "Sync translated pages".
+
+    The facts are written to each version's row and to its live and latest revisions
+    (so a later publish of a version, or a pending review, does not bring an old value
+    back); nothing else of the version changes and nothing is published, so translated
+    strings that are not reviewed yet stay unpublished. Returns the number of versions
+    changed."""
+    from django.core.exceptions import FieldDoesNotExist
+    from wagtail_localize.fields import SynchronizedField, get_translatable_fields
+    from wagtail_localize.models import SegmentOverride
+
+    model = type(page)
+    fields = []
+    for translatable in get_translatable_fields(model):
+        if not isinstance(translatable, SynchronizedField):
+            continue
+        try:
+            field = model._meta.get_field(translatable.field_name)
+        except FieldDoesNotExist:
+            continue
+        # Wagtail's own page fields (slug, owner ...) are not facts of the content.
+        if field.concrete and not field.many_to_many and not field.primary_key:
+            if field.model is not Page and not issubclass(Page, field.model):
+                fields.append(field)
+    if not fields:
+        return 0
+    others = list(
+        model.objects.filter(translation_key=page.translation_key)
+        .exclude(pk=page.pk)
+        .select_related("live_revision", "latest_revision")
+    )
+    if not others:
+        return 0
+    overridden = set(
+        SegmentOverride.objects.filter(
+            context__object_id=page.translation_key,
+            context__path__in=[field.name for field in fields],
+        ).values_list("locale_id", "context__path")
+    )
+    data = page.serializable_data()
+    changed = 0
+    for other in others:
+        mine = [field for field in fields if (other.locale_id, field.name) not in overridden]
+        values = {field.attname: getattr(page, field.attname) for field in mine}
+        if all(getattr(other, name) == value for name, value in values.items()):
+            continue
+        model.objects.filter(pk=other.pk).update(**values)
+        for revision in {other.live_revision, other.latest_revision} - {None}:
+            for field in mine:
+                revision.content[field.name] = data[field.name]
+            revision.save(update_fields=["content"])
+        changed += 1
+    return changed
+
+
+def _sync_on_publish(sender, instance, **kwargs):
+    sync_facts(instance)
+
+
+def connect():
+    """Keep the versions' facts in step on every publish (HeroesConfig.ready)."""
+    from wagtail.signals import page_published
+
+    page_published.connect(_sync_on_publish, dispatch_uid="heroes-sync-facts")
+
+
 def _localize_fields():
     from wagtail_localize.fields import BaseTranslatableField, SynchronizedField
 

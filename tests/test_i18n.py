@@ -244,3 +244,21 @@ def test_an_address_whose_readers_version_has_another_slug_redirects_to_it(clien
     assert client.get(response["Location"]).status_code == 200
     # Russian readers still get their own version at the shared address.
     assert client.get("/ru/heroes/bauyrzhan-momyshuly/").status_code == 200
+
+
+def test_facts_published_in_one_language_reach_the_other_versions_at_once(client):
+    """A corrected birth date, published in the English source, is on the Kazakh and
+    Russian pages without "Sync translated pages", and stays on a later publish of the
+    Kazakh version; translated texts are untouched."""
+    en = HeroPage.objects.get(slug="manshuk-mametova", locale__language_code="en")
+    kk = HeroPage.objects.get(slug="manshuk-mametova", locale__language_code="kk")
+    kk_title = kk.title
+    en.birth_date = datetime.date(1923, 1, 1)
+    en.save_revision().publish()
+    kk.refresh_from_db()
+    assert kk.birth_date == datetime.date(1923, 1, 1) and kk.title == kk_title
+    assert "1923 ж." in client.get("/kk/heroes/manshuk-mametova/").content.decode()
+    assert "1923 г." in client.get("/ru/heroes/manshuk-mametova/").content.decode()
+    kk.get_latest_revision().publish()  # e.g. an approved Kazakh edit, later
+    kk.refresh_from_db()
+    assert kk.birth_date == datetime.date(1923, 1, 1)
