@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
-from .i18n import best_translations, public
+from .i18n import active_language, best_translations, public
 from .models import HeroAward, HeroPage, HeroTag, Region, StreetHero, StreetPage
 from .renditions import CARD, picture_filters
 from .tags import tag_slug
@@ -111,6 +111,29 @@ class HeroFilterForm(forms.Form):
             del self.fields["tag"]
 
 
+# Alphabetical order of the letters (code point order puts І before А and Ә, Қ after Я).
+# Kazakh Cyrillic as taught (42 letters), Russian, and the Kazakh Latin alphabet of
+# 2021 (Decree No. 637 of the President of Kazakhstan, 2021) with the rest of Latin.
+ALPHABETS = {
+    "kk": "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ",
+    "ru": "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ",
+    "en": "AÄBCDEFGĞHIİJKLMNÑOÖPQRSŞTUŪÜVWXYZ",
+}
+
+
+def alphabet_position(letter):
+    """Sort key of a capital ``letter`` for a reader of the active language: their
+    alphabet first, then the other alphabets (kk, ru, en), then anything else by code
+    point."""
+    language = active_language()
+    order = [language] + [code for code in ("kk", "ru", "en") if code != language]
+    for rank, code in enumerate(order):
+        alphabet = ALPHABETS.get(code, "")
+        if letter in alphabet:
+            return (rank, alphabet.index(letter), letter)
+    return (len(order), 0, letter)
+
+
 def hero_index_context(index_page, request):
     """Context for the hero index: ``filter_form``, ``heroes`` (a page of HeroPage), ``letters``."""
     heroes = live_heroes()
@@ -155,7 +178,7 @@ def hero_index_context(index_page, request):
         .annotate(street_count=live_street_count())
     )
     titles = live_heroes().values_list("title", flat=True)
-    letters = sorted({title[:1].upper() for title in titles if title})
+    letters = sorted({title[:1].upper() for title in titles if title}, key=alphabet_position)
     return {
         "filter_form": form,
         "active_filters": filters,

@@ -262,3 +262,20 @@ def test_facts_published_in_one_language_reach_the_other_versions_at_once(client
     kk.get_latest_revision().publish()  # e.g. an approved Kazakh edit, later
     kk.refresh_from_db()
     assert kk.birth_date == datetime.date(1923, 1, 1)
+
+
+def test_the_letter_index_follows_the_readers_alphabet():
+    from heroes.views import alphabet_position
+
+    with translation.override("kk"):
+        assert sorted(["Я", "І", "Ә", "А", "Қ", "К", "M"], key=alphabet_position) == [
+            "А",
+            "Ә",
+            "К",
+            "Қ",
+            "І",
+            "Я",
+            "M",
+        ]
+    with translation.override("en"):
+        assert sorted(["Ə", "Ş", "S", "А", "B"], key=alphabet_position)[:3] == ["B", "S", "Ş"]
