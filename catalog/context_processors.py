@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
 
 from exhibitions.models import ExhibitionIndexPage
+from heroes.i18n import active_language, best_translations, locale_code, url_in_language
 from heroes.models import HeroIndexPage, StreetIndexPage
 
 SECTIONS = {
@@ -15,8 +16,19 @@ SECTIONS = {
 
 
 def _navigation(request):
-    pages = Page.objects.live().type(HeroIndexPage, StreetIndexPage, ExhibitionIndexPage).specific()
-    urls = {SECTIONS[type(page).__name__]: page.get_url(request) for page in pages}
+    # The index pages of the reader's language (else the first of kk, ru, en that has
+    # one, linked under the reader's prefix, like ``{% localurl %}``).
+    language = active_language()
+    # (No .public(): it costs a query of its own, and index pages are never private.)
+    live = Page.objects.live().type(HeroIndexPage, StreetIndexPage, ExhibitionIndexPage)
+    pages = best_translations(live.order_by("path"), language, visible=live).specific()
+    urls = {}
+    for page in pages:
+        if locale_code(page.locale_id) == language:
+            url = page.get_url(request)
+        else:
+            url = url_in_language(page, language)
+        urls.setdefault(SECTIONS[type(page).__name__], url)
     urls["search"] = reverse("search")
     current = next((name for name, url in urls.items() if url and request.path.startswith(url)), "")
     return {"urls": urls, "current": current}

@@ -220,3 +220,30 @@ def test_translations_go_through_the_editorial_workflow(editor):
     assert workflow is not None and workflow.name == "Editorial review"
     state = workflow.start(draft, editor)
     assert state.status == "in_progress"
+
+
+def nav_links(html):
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    return re.findall(r'<a href="([^"]+)"([^>]*)>', nav)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_main_navigation_links_to_the_readers_index_pages(client, language):
+    html = client.get(f"/{language}/heroes/").content.decode()
+    links = dict(nav_links(html))
+    for section in ("heroes", "streets", "exhibition", "search"):
+        assert f"/{language}/{section}/" in links
+    assert "aria-current" in links[f"/{language}/heroes/"]
+    assert "aria-current" not in links[f"/{language}/streets/"]
+    # The home page's "all heroes" button too.
+    home = client.get(f"/{language}/").content.decode()
+    assert f'class="button" href="/{language}/heroes/"' in home
+
+
+def test_main_navigation_falls_back_under_the_readers_prefix(client):
+    """With no live Kazakh hero index the menu still leads to /kk/heroes/ (served in
+    Russian by the fallback), not to another language's URL."""
+    HeroIndexPage.objects.get(locale__language_code="kk").unpublish()
+    links = dict(nav_links(client.get("/kk/streets/").content.decode()))
+    assert "/kk/heroes/" in links and "/kk/streets/" in links
+    assert client.get("/kk/heroes/").status_code == 200
