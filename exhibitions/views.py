@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -82,12 +82,26 @@ def stops_of(exhibition):
 
 
 def with_exhibitions(stops):
-    """``stops`` as a list, each with ``.exhibition`` set (one query)."""
+    """``stops`` as a list, each with ``.exhibition`` set to the version of its exhibition
+    that the reader sees (:func:`live_exhibitions`); a stop shown in another language
+    (its own version is not live) lies below that language's exhibition. One query."""
     stops = list(stops)
+    if not stops:
+        return stops
     paths = {stop.path[: -ExhibitionStopPage.steplen] for stop in stops}
-    by_path = {page.path: page for page in live_exhibitions().filter(path__in=paths)}
+    best = live_exhibitions().filter(
+        translation_key__in=ExhibitionPage.objects.filter(path__in=paths).values("translation_key")
+    )
+    pages = ExhibitionPage.objects.filter(Q(path__in=paths) | Q(pk__in=best.values("pk")))
+    pages = list(pages.annotate(is_best=Exists(best.filter(pk=OuterRef("pk")))))
+    parents = {page.path: page for page in pages}
+    chosen = {page.pk: page for page in pages if page.is_best}
+    by_key = {}
+    for page in chosen.values():
+        by_key.setdefault(page.translation_key, page)
     for stop in stops:
-        stop.exhibition = by_path[stop.path[: -ExhibitionStopPage.steplen]]
+        parent = parents[stop.path[: -ExhibitionStopPage.steplen]]
+        stop.exhibition = chosen.get(parent.pk) or by_key.get(parent.translation_key, parent)
     return stops
 
 
