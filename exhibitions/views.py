@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from heroes.i18n import best_translations, best_version, first_version
+from heroes.i18n import best_translations, first_version
 from heroes.models import Region, Settlement
 from heroes.views import live_heroes, live_streets, paginate, with_portraits
 
@@ -311,7 +311,7 @@ def _db_id(value):
 
 @require_safe
 def calendar_all(request):
-    name = gettext("%(site)s: exhibition stops") % {"site": settings.WAGTAIL_SITE_NAME}
+    name = gettext("%(site)s: exhibition stops") % {"site": ical.site_name()}
     return _calendar_response(feed_stops(), name, "exhibition-stops.ics", request)
 
 
@@ -555,7 +555,7 @@ def visit_detail(request, token):
     # Outside the language prefixes: shown in the language the class booked in.
     translation.activate(booking.email_language)
     request.LANGUAGE_CODE = translation.get_language()
-    stop = best_version(booking.slot.page.specific)
+    stop, exhibition = ical.visit_versions(booking)
     can_cancel = (
         booking.status == VisitBooking.Status.CONFIRMED and booking.slot.start > timezone.now()
     )
@@ -575,7 +575,7 @@ def visit_detail(request, token):
             "booking": booking,
             "slot": booking.slot,
             "stop": stop,
-            "exhibition": stop.exhibition,
+            "exhibition": exhibition,
             "can_cancel": can_cancel,
         },
     )

@@ -504,3 +504,51 @@ def test_privacy_cannot_hide_a_stop_or_exhibition_with_upcoming_bookings(stop, s
         )
     restricted = set(PageViewRestriction.objects.values_list("page_id", flat=True))
     assert restricted == {free_stop.pk}  # the unbooked stop can still be made private
+
+
+@pytest.mark.parametrize(
+    "language, title, venue",
+    [("kk", "Мәскеу батырлары", "Орталық музей"), ("ru", "Герои Москвы", "Центральный музей")],
+)
+def test_email_and_its_ics_are_in_the_language_of_the_booking(
+    stop, public, django_capture_on_commit_callbacks, settings, language, title, venue
+):
+    from django.utils import translation
+
+    from heroes.i18n import translate_page
+
+    translate_page(stop.exhibition, language, {"title": title})
+    version = translate_page(stop, language, {"venue": venue})
+    slot = stop.slots.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = public.post(f"{version.url}book/{slot.pk}/", form_data())
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    with translation.override(language):
+        site_name = translation.gettext("Heroes and their streets")
+    assert site_name != "Heroes and their streets"
+    assert title in message.body and venue in message.body
+    assert "Heroes of Moscow 1941" not in message.body
+    assert "Central State Museum" not in message.body
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    assert f"{base}/{language}/exhibition/" in message.body
+    assert "/en/" not in message.body
+    assert site_name in message.body
+    _name, _type, calendar = ics_attachment(message)
+    (event,) = calendar.walk("VEVENT")
+    assert title in str(event["SUMMARY"]) and venue in str(event["LOCATION"])
+    assert str(event["URL"]).startswith(f"{base}/{language}/exhibition/")
+    assert str(calendar["X-WR-CALNAME"]) == title
+    assert str(event["ORGANIZER"].params["CN"]) == site_name
+
+
+def test_feed_names_are_in_the_readers_language(stop, public):
+    from django.utils import translation
+
+    with translation.override("kk"):
+        expected = translation.gettext("%(site)s: exhibition stops") % {
+            "site": translation.gettext("Heroes and their streets")
+        }
+    calendar = Calendar.from_ical(public.get("/kk/calendar/exhibition-stops.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == expected
+    assert "Heroes and their streets" not in expected
