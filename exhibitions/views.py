@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from heroes.i18n import best_translations, first_version
 from heroes.models import Region, Settlement
@@ -397,15 +397,27 @@ class VisitBookingForm(forms.ModelForm):
         return ""
 
 
-def _rate_limited(request):
-    return is_ratelimited(
+def _booking_usage(request, *, increment):
+    return get_usage(
         request,
         group="exhibitions.booking",
         key="ip",
         rate=settings.VISIT_BOOKING_RATE,
         method="POST",
-        increment=True,
+        increment=increment,
     )
+
+
+def _rate_limited(request):
+    """Whether the client address has made as many bookings as ``VISIT_BOOKING_RATE``
+    allows. Checks without counting: only bookings made count (:func:`_count_booking`),
+    not forms sent back with errors."""
+    usage = _booking_usage(request, increment=False)
+    return usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"])
+
+
+def _count_booking(request):
+    _booking_usage(request, increment=True)
 
 
 class SlotFull(Exception):
@@ -486,7 +498,8 @@ def booking_view(stop, request, slot_pk):
     """GET shows the booking form for a slot of ``stop``; POST books it (see :func:`book`).
 
     Refuses with a message when the slot is past, full or the stop is not scheduled; 429
-    when the client address has sent too many bookings (``VISIT_BOOKING_RATE``)."""
+    when the client address has made too many bookings (``VISIT_BOOKING_RATE``; forms
+    with errors do not count)."""
     slot = get_object_or_404(stop.slot_owner.slots.annotate(taken=places_taken()), pk=slot_pk)
     slot.free = max(slot.capacity - slot.taken, 0)
     closed = closed_reason(stop, slot)
@@ -527,6 +540,7 @@ def booking_view(stop, request, slot_pk):
                 slot.free = full.free
                 status = 409
             else:
+                _count_booking(request)
                 return redirect("visit_detail", token=cancel_token(booking))
         else:
             status = 400

@@ -563,3 +563,21 @@ def test_the_visit_page_has_no_language_alternates_and_is_noindex(stop, public):
     assert 'rel="alternate"' not in html and "hreflang=" not in html.split("</head>")[0]
     assert '<meta name="robots" content="noindex">' in html
     assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_rate_limit_counts_only_bookings_made(stop, public, settings):
+    """Forms sent back with errors (a teacher correcting a field) do not use up the
+    client address's bookings; only bookings made do."""
+    settings.VISIT_BOOKING_RATE = "3/h"
+    slot = stop.slots.get()
+    url = book_url(stop, slot)
+    assert public.post(url, form_data(pupils="1", adults="0", email="a@a.kz")).status_code == 302
+    for _n in range(9):
+        assert public.post(url, form_data(pupils="0", email="bad")).status_code == 400
+    for n in range(2):
+        response = public.post(url, form_data(pupils="1", adults="0", email=f"b{n}@a.kz"))
+        assert response.status_code == 302
+    assert VisitBooking.objects.count() == 3
+    response = public.post(url, form_data(pupils="1", adults="0", email="c@a.kz"))
+    assert response.status_code == 429
+    assert VisitBooking.objects.count() == 3
