@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
 
 from exhibitions.models import ExhibitionIndexPage
+from heroes.i18n import active_language, best_translations, locale_code, url_in_language
 from heroes.models import HeroIndexPage, StreetIndexPage
 
 SECTIONS = {
@@ -16,12 +17,21 @@ SECTIONS = {
 
 
 def _navigation(request):
-    # Plain Page rows are enough for URLs; the content type names the section.
+    # The index pages of the reader's language (else the first of kk, ru, en that has
+    # one, linked under the reader's prefix, like ``{% localurl %}``). Plain Page rows
+    # are enough for URLs; the content type names the section.
+    language = active_language()
     sections = {
         ContentType.objects.get_for_model(model).pk: name for model, name in SECTIONS.items()
     }
-    pages = Page.objects.live().filter(content_type__in=sections).order_by("path")
-    urls = {sections[page.content_type_id]: page.get_url(request) for page in pages}
+    live = Page.objects.live().filter(content_type__in=sections).order_by("path")
+    urls = {}
+    for page in best_translations(live, language):
+        if locale_code(page.locale_id) == language:
+            url = page.get_url(request)
+        else:
+            url = url_in_language(page, language)
+        urls.setdefault(sections[page.content_type_id], url)
     urls["search"] = reverse("search")
     current = next((name for name, url in urls.items() if url and request.path.startswith(url)), "")
     return {"urls": urls, "current": current}

@@ -17,12 +17,14 @@ import zoneinfo
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from .models import StopStatus, absolute_url
+from heroes.i18n import active_language, best_version, url_in_language
+
+from .models import StopStatus
 
 PRODID = "-//Heroes and their streets//Exhibition schedule//EN"
 # How often subscribed calendar apps should refetch (RFC 7986 REFRESH-INTERVAL, and
@@ -43,6 +45,30 @@ def uid_domain():
     ``WAGTAILADMIN_BASE_URL``. Changing it re-keys every subscriber's events, so set it once."""
     configured = getattr(settings, "CALENDAR_UID_DOMAIN", "")
     return configured or urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
+
+
+def site_name():
+    """The site's name in the active language (as in ``templates/base.html``)."""
+    return _("Heroes and their streets")
+
+
+def reader_url(page, language, request=None):
+    """The absolute URL of ``page``'s content for a reader of ``language``: that language's
+    prefix (:func:`heroes.i18n.url_in_language`), on the request's host, else on
+    ``settings.WAGTAILADMIN_BASE_URL`` (emails)."""
+    path = url_in_language(page, language)
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def visit_versions(booking):
+    """``(stop, exhibition)`` of ``booking`` as its booker reads them: the best versions
+    (:func:`heroes.i18n.best_version`) in the booking's ``email_language``. The slots and
+    the stop's status belong to the first version (``booking.slot.page``)."""
+    language = booking.email_language
+    stop = best_version(booking.slot.page.specific, language)
+    return stop, best_version(stop.exhibition, language)
 
 
 def local_zone():
@@ -141,8 +167,9 @@ def _add_timezones(calendar, starts, ends):
 def stops_calendar(stops, name, request):
     """Serialised VCALENDAR (bytes) with one VEVENT per stop, in the given order."""
     calendar = _calendar(name)
+    language = active_language()
     for stop in stops:
-        calendar.add_component(stop_event(stop, absolute_url(stop, request)))
+        calendar.add_component(stop_event(stop, reader_url(stop, language, request)))
     _add_timezones(calendar, [s.start for s in stops], [s.end for s in stops])
     return calendar.to_ical()
 
@@ -152,11 +179,20 @@ def visit_calendar(booking, sequence=0):
     (attached to emails). A cancelled booking, or a booking of a cancelled stop, gives
     ``METHOD:CANCEL`` with ``STATUS:CANCELLED`` (RFC 5546 3.2.5), which calendar apps
     apply to the event with the same UID; otherwise ``METHOD:PUBLISH``. Pass a higher
-    ``sequence`` for each update."""
+    ``sequence`` for each update. In the booking's ``email_language``: texts, titles
+    and venue of that language's versions (:func:`visit_versions`), links under its prefix.
+    """
+    with translation.override(booking.email_language):
+        return _visit_calendar(booking, sequence)
+
+
+def _visit_calendar(booking, sequence):
     slot = booking.slot
-    stop = slot.page.specific
-    exhibition = stop.exhibition
-    cancelled = booking.status == booking.Status.CANCELLED or stop.status == StopStatus.CANCELLED
+    stop, exhibition = visit_versions(booking)
+    cancelled = (
+        booking.status == booking.Status.CANCELLED
+        or slot.page.specific.status == StopStatus.CANCELLED
+    )
     method = "CANCEL" if cancelled else "PUBLISH"
     calendar = _calendar(exhibition.title, method)
     event = Event()
@@ -170,7 +206,7 @@ def visit_calendar(booking, sequence=0):
         % {"exhibition": exhibition.title, "settlement": stop.settlement.name},
     )
     event.add("location", stop_location(stop))
-    event.add("url", absolute_url(stop))
+    event.add("url", reader_url(stop, booking.email_language))
     visitors = ngettext("%(pupils)d pupil", "%(pupils)d pupils", booking.pupils) % {
         "pupils": booking.pupils
     }
@@ -189,7 +225,7 @@ def visit_calendar(booking, sequence=0):
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-    organizer.params["cn"] = vText(settings.WAGTAIL_SITE_NAME)
+    organizer.params["cn"] = vText(site_name())
     event.add("organizer", organizer)
     calendar.add_component(event)
     _add_timezones(calendar, [slot.start], [slot.end])

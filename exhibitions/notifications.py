@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .ical import visit_calendar
-from .models import StopStatus, VisitBooking, VisitSlot, absolute_url, retention_days
+from .ical import reader_url, site_name, visit_calendar, visit_versions
+from .models import StopStatus, VisitBooking, VisitSlot, retention_days
 
 logger = logging.getLogger(__name__)
 
@@ -52,19 +52,20 @@ def cancel_url(booking):
 
 
 def _send(booking, kind, subject, extra=None, sequence=0):
-    stop = booking.slot.page.specific
-    context = {
-        "booking": booking,
-        "slot": booking.slot,
-        "stop": stop,
-        "exhibition": stop.exhibition,
-        "stop_url": absolute_url(stop),
-        "cancel_url": cancel_url(booking),
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "retention_days": retention_days(),
-        **(extra or {}),
-    }
     with translation.override(booking.email_language):
+        # The stop and exhibition as the booker reads them, linked under their prefix.
+        stop, exhibition = visit_versions(booking)
+        context = {
+            "booking": booking,
+            "slot": booking.slot,
+            "stop": stop,
+            "exhibition": exhibition,
+            "stop_url": reader_url(stop, booking.email_language),
+            "cancel_url": cancel_url(booking),
+            "site_name": site_name(),
+            "retention_days": retention_days(),
+            **(extra or {}),
+        }
         body = render_to_string(f"exhibitions/email/{kind}.txt", context)
         message = EmailMessage(
             subject=f"{subject} [{booking.reference}]",

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,9 +23,9 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
-from heroes.i18n import best_translations, best_version, first_version, public
+from heroes.i18n import best_translations, first_version, public
 from heroes.models import Region, Settlement
 from heroes.views import live_heroes, live_streets, paginate, with_portraits
 
@@ -81,12 +81,26 @@ def stops_of(exhibition):
 
 
 def with_exhibitions(stops):
-    """``stops`` as a list, each with ``.exhibition`` set (one query)."""
+    """``stops`` as a list, each with ``.exhibition`` set to the version of its exhibition
+    that the reader sees (:func:`live_exhibitions`); a stop shown in another language
+    (its own version is not live) lies below that language's exhibition. One query."""
     stops = list(stops)
+    if not stops:
+        return stops
     paths = {stop.path[: -ExhibitionStopPage.steplen] for stop in stops}
-    by_path = {page.path: page for page in live_exhibitions().filter(path__in=paths)}
+    best = live_exhibitions().filter(
+        translation_key__in=ExhibitionPage.objects.filter(path__in=paths).values("translation_key")
+    )
+    pages = ExhibitionPage.objects.filter(Q(path__in=paths) | Q(pk__in=best.values("pk")))
+    pages = list(pages.annotate(is_best=Exists(best.filter(pk=OuterRef("pk")))))
+    parents = {page.path: page for page in pages}
+    chosen = {page.pk: page for page in pages if page.is_best}
+    by_key = {}
+    for page in chosen.values():
+        by_key.setdefault(page.translation_key, page)
     for stop in stops:
-        stop.exhibition = by_path[stop.path[: -ExhibitionStopPage.steplen]]
+        parent = parents[stop.path[: -ExhibitionStopPage.steplen]]
+        stop.exhibition = chosen.get(parent.pk) or by_key.get(parent.translation_key, parent)
     return stops
 
 
@@ -296,7 +310,7 @@ def _db_id(value):
 
 @require_safe
 def calendar_all(request):
-    name = gettext("%(site)s: exhibition stops") % {"site": settings.WAGTAIL_SITE_NAME}
+    name = gettext("%(site)s: exhibition stops") % {"site": ical.site_name()}
     return _calendar_response(feed_stops(), name, "exhibition-stops.ics", request)
 
 
@@ -382,15 +396,27 @@ class VisitBookingForm(forms.ModelForm):
         return ""
 
 
-def _rate_limited(request):
-    return is_ratelimited(
+def _booking_usage(request, *, increment):
+    return get_usage(
         request,
         group="exhibitions.booking",
         key="ip",
         rate=settings.VISIT_BOOKING_RATE,
         method="POST",
-        increment=True,
+        increment=increment,
     )
+
+
+def _rate_limited(request):
+    """Whether the client address has made as many bookings as ``VISIT_BOOKING_RATE``
+    allows. Checks without counting: only bookings made count (:func:`_count_booking`),
+    not forms sent back with errors."""
+    usage = _booking_usage(request, increment=False)
+    return usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"])
+
+
+def _count_booking(request):
+    _booking_usage(request, increment=True)
 
 
 class SlotFull(Exception):
@@ -471,7 +497,8 @@ def booking_view(stop, request, slot_pk):
     """GET shows the booking form for a slot of ``stop``; POST books it (see :func:`book`).
 
     Refuses with a message when the slot is past, full or the stop is not scheduled; 429
-    when the client address has sent too many bookings (``VISIT_BOOKING_RATE``)."""
+    when the client address has made too many bookings (``VISIT_BOOKING_RATE``; forms
+    with errors do not count)."""
     slot = get_object_or_404(stop.slot_owner.slots.annotate(taken=places_taken()), pk=slot_pk)
     slot.free = max(slot.capacity - slot.taken, 0)
     closed = closed_reason(stop, slot)
@@ -512,6 +539,7 @@ def booking_view(stop, request, slot_pk):
                 slot.free = full.free
                 status = 409
             else:
+                _count_booking(request)
                 return redirect("visit_detail", token=cancel_token(booking))
         else:
             status = 400
@@ -540,7 +568,7 @@ def visit_detail(request, token):
     # Outside the language prefixes: shown in the language the class booked in.
     translation.activate(booking.email_language)
     request.LANGUAGE_CODE = translation.get_language()
-    stop = best_version(booking.slot.page.specific)
+    stop, exhibition = ical.visit_versions(booking)
     can_cancel = (
         booking.status == VisitBooking.Status.CONFIRMED and booking.slot.start > timezone.now()
     )
@@ -560,7 +588,7 @@ def visit_detail(request, token):
             "booking": booking,
             "slot": booking.slot,
             "stop": stop,
-            "exhibition": stop.exhibition,
+            "exhibition": exhibition,
             "can_cancel": can_cancel,
         },
     )

@@ -69,14 +69,18 @@ def with_portraits(heroes, prefix=""):
 
 
 def live_street_count():
-    """An annotation: the number of live streets named after each hero (unaffected by filters)."""
+    """An annotation: the number of live streets named after each hero (unaffected by filters).
+
+    A street counts once, whatever the number of its language versions (a hero's versions
+    are linked from every version of a street; under :func:`heroes.i18n.all_versions`,
+    as in search results, :func:`live_streets` holds them all)."""
     links = (
         StreetHero.objects.filter(
             hero__translation_key=OuterRef("translation_key"), page__in=live_streets()
         )
         .order_by()
         .values("hero__translation_key")
-        .annotate(n=Count("page", distinct=True))
+        .annotate(n=Count("page__translation_key", distinct=True))
         .values("n")
     )
     return Coalesce(Subquery(links), 0)

@@ -504,3 +504,80 @@ def test_privacy_cannot_hide_a_stop_or_exhibition_with_upcoming_bookings(stop, s
         )
     restricted = set(PageViewRestriction.objects.values_list("page_id", flat=True))
     assert restricted == {free_stop.pk}  # the unbooked stop can still be made private
+
+
+@pytest.mark.parametrize(
+    "language, title, venue",
+    [("kk", "Мәскеу батырлары", "Орталық музей"), ("ru", "Герои Москвы", "Центральный музей")],
+)
+def test_email_and_its_ics_are_in_the_language_of_the_booking(
+    stop, public, django_capture_on_commit_callbacks, settings, language, title, venue
+):
+    from django.utils import translation
+
+    from heroes.i18n import translate_page
+
+    translate_page(stop.exhibition, language, {"title": title})
+    version = translate_page(stop, language, {"venue": venue})
+    slot = stop.slots.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = public.post(f"{version.url}book/{slot.pk}/", form_data())
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    with translation.override(language):
+        site_name = translation.gettext("Heroes and their streets")
+    assert site_name != "Heroes and their streets"
+    assert title in message.body and venue in message.body
+    assert "Heroes of Moscow 1941" not in message.body
+    assert "Central State Museum" not in message.body
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    assert f"{base}/{language}/exhibition/" in message.body
+    assert "/en/" not in message.body
+    assert site_name in message.body
+    _name, _type, calendar = ics_attachment(message)
+    (event,) = calendar.walk("VEVENT")
+    assert title in str(event["SUMMARY"]) and venue in str(event["LOCATION"])
+    assert str(event["URL"]).startswith(f"{base}/{language}/exhibition/")
+    assert str(calendar["X-WR-CALNAME"]) == title
+    assert str(event["ORGANIZER"].params["CN"]) == site_name
+
+
+def test_feed_names_are_in_the_readers_language(stop, public):
+    from django.utils import translation
+
+    with translation.override("kk"):
+        expected = translation.gettext("%(site)s: exhibition stops") % {
+            "site": translation.gettext("Heroes and their streets")
+        }
+    calendar = Calendar.from_ical(public.get("/kk/calendar/exhibition-stops.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == expected
+    assert "Heroes and their streets" not in expected
+
+
+def test_the_visit_page_has_no_language_alternates_and_is_noindex(stop, public):
+    booking = make_booking(stop.slots.get(), email_language="kk")
+    response = public.get(f"/visits/{cancel_token(booking)}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert booking.reference in html
+    assert 'rel="alternate"' not in html and "hreflang=" not in html.split("</head>")[0]
+    assert '<meta name="robots" content="noindex">' in html
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_rate_limit_counts_only_bookings_made(stop, public, settings):
+    """Forms sent back with errors (a teacher correcting a field) do not use up the
+    client address's bookings; only bookings made do."""
+    settings.VISIT_BOOKING_RATE = "3/h"
+    slot = stop.slots.get()
+    url = book_url(stop, slot)
+    assert public.post(url, form_data(pupils="1", adults="0", email="a@a.kz")).status_code == 302
+    for _n in range(9):
+        assert public.post(url, form_data(pupils="0", email="bad")).status_code == 400
+    for n in range(2):
+        response = public.post(url, form_data(pupils="1", adults="0", email=f"b{n}@a.kz"))
+        assert response.status_code == 302
+    assert VisitBooking.objects.count() == 3
+    response = public.post(url, form_data(pupils="1", adults="0", email="c@a.kz"))
+    assert response.status_code == 429
+    assert VisitBooking.objects.count() == 3

@@ -196,3 +196,46 @@ def test_sample_notice_stays_when_no_stop_matches(public):
     call_command("load_sample_tour", verbosity=0)
     response = public.get(index_page().url, {"region": "KZ-71", "month": "1990-01"})
     assert "Sample schedule" in response.content.decode()
+
+
+@pytest.fixture
+def stop_in_three_languages():
+    """An exhibition and a stop translated into Kazakh and Russian, whose Kazakh
+    version is then unpublished (the stop is shown in Russian to Kazakh readers)."""
+    from heroes.i18n import translate_page
+
+    exhibition = make_exhibition(title="Heroes of Moscow 1941", slug="heroes-of-moscow")
+    stop = make_stop(exhibition, venue="Central State Museum")
+    for language, title in (("kk", "Мәскеу батырлары"), ("ru", "Герои Москвы")):
+        translate_page(exhibition, language, {"title": title})
+    versions = {}
+    for language, venue in (("kk", "Орталық музей"), ("ru", "Центральный музей")):
+        versions[language] = translate_page(stop, language, {"venue": venue})
+    versions["kk"].unpublish()
+    return exhibition, stop
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_a_stop_unpublished_in_one_language_falls_back_everywhere(stop_in_three_languages, public):
+    exhibition, stop = stop_in_three_languages
+    region = stop.settlement.region.iso_code
+    urls = [
+        "/kk/exhibition/",
+        "/kk/exhibition/heroes-of-moscow/",
+        f"/kk/exhibition/region/{region}/",
+        "/kk/calendar/exhibition-stops.ics",
+        f"/kk/calendar/exhibition/{exhibition.pk}.ics",
+        f"/kk/calendar/region/{region.lower()}.ics",
+    ]
+    for url in urls:
+        response = public.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        # The Russian version of the stop, under the Kazakh exhibition's title.
+        assert "Центральный музей" in body, url
+    schedule = public.get("/kk/exhibition/")
+    (listed,) = [s for s in schedule.context["stops"] if s.translation_key == stop.translation_key]
+    assert listed.exhibition.title == "Мәскеу батырлары"
+    # Russian readers see the Russian versions; English ones the English.
+    assert "Центральный музей" in public.get("/ru/exhibition/").content.decode()
+    assert "Central State Museum" in public.get("/en/exhibition/").content.decode()

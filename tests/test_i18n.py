@@ -279,3 +279,70 @@ def test_the_letter_index_follows_the_readers_alphabet():
         ]
     with translation.override("en"):
         assert sorted(["Ə", "Ş", "S", "А", "B"], key=alphabet_position)[:3] == ["B", "S", "Ş"]
+
+
+def nav_links(html):
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    return re.findall(r'<a href="([^"]+)"([^>]*)>', nav)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_main_navigation_links_to_the_readers_index_pages(client, language):
+    html = client.get(f"/{language}/heroes/").content.decode()
+    links = dict(nav_links(html))
+    for section in ("heroes", "streets", "exhibition", "search"):
+        assert f"/{language}/{section}/" in links
+    assert "aria-current" in links[f"/{language}/heroes/"]
+    assert "aria-current" not in links[f"/{language}/streets/"]
+    # The home page's "all heroes" button too.
+    home = client.get(f"/{language}/").content.decode()
+    assert f'class="button" href="/{language}/heroes/"' in home
+
+
+def test_main_navigation_falls_back_under_the_readers_prefix(client):
+    """With no live Kazakh hero index the menu still leads to /kk/heroes/ (served in
+    Russian by the fallback), not to another language's URL."""
+    HeroIndexPage.objects.get(locale__language_code="kk").unpublish()
+    links = dict(nav_links(client.get("/kk/streets/").content.decode()))
+    assert "/kk/heroes/" in links and "/kk/streets/" in links
+    assert client.get("/kk/heroes/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_password_form_is_in_the_readers_language(client, language):
+    """Wagtail's own password page has no Kazakh: the site's template is used instead."""
+    from django.test import override_settings
+    from wagtail.models import PageViewRestriction
+
+    hero = HeroPage.objects.get(slug="bauyrzhan-momyshuly", locale__language_code=language)
+    PageViewRestriction.objects.create(
+        page=hero, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    with translation.override(language):
+        texts = [
+            translation.gettext(text)
+            for text in (
+                "Password required",
+                "You need a password to access this page.",
+                "Continue",
+                "Password",
+            )
+        ]
+        wrong = translation.gettext(
+            "The password you have entered is not correct. Please try again."
+        )
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        response = client.get(f"/{language}{HERO}")
+        html = response.content.decode()
+        assert f'<html lang="{language}">' in html
+        for text in texts:
+            assert f">{text}<" in html
+        assert "You need a password" not in html and "Password required" not in html
+        assert list(INTERFACE[language]) == nav_labels(html)[:2]  # the site's layout
+        action = re.search(r'<form action="([^"]+)"', html).group(1)
+        response = client.post(
+            action, {"password": "wrong", "return_url": f"/{language}{HERO}"}, follow=True
+        )
+        assert wrong in response.content.decode()
+        response = client.post(action, {"password": "secret", "return_url": f"/{language}{HERO}"})
+        assert response.status_code == 302

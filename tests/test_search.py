@@ -475,3 +475,29 @@ def test_result_pages_are_not_indexed_by_search_engines(client):
     html = client.get("/en/search/", {"q": "Momyshuly"}).content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
     assert 'name="robots"' not in client.get("/en/search/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_hero_cards_count_each_street_once(client, language):
+    """The street count on a hero's search result is the number of streets named after
+    the hero (as on the hero page and the home page), not that number per language."""
+    from django.test import override_settings
+
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        hero_page = client.get(f"/{language}/heroes/bauyrzhan-momyshuly/")
+        streets = len(hero_page.context["streets"])
+        assert streets > 1
+        response = client.get(f"/{language}/search/", {"q": "Momyshuly", "kind": "hero"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    card = next(
+        item
+        for item in soup.select("ol.search-results > li")
+        if item.select_one(".card__title a")["href"].endswith("/heroes/bauyrzhan-momyshuly/")
+    )
+    with translation.override(language):
+        expected = translation.ngettext(
+            "%(counter)s street or place named after this hero",
+            "%(counter)s streets or places named after this hero",
+            streets,
+        ) % {"counter": streets}
+    assert expected in [meta.get_text(strip=True) for meta in card.select(".card__meta")]

@@ -273,3 +273,7 @@ RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 # The right-hand side of iCalendar UIDs (stop-<id>@<domain>); set once, never change.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exhibition@localhost")
+
+# The page behind a password, in the site's layout and languages (Wagtail's own
+# template has no Kazakh).
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "catalog/password_required.html"
