@@ -19,11 +19,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    """No test sees pages another test cached (a rolled-back test sends no signals)."""
+def empty_caches():
+    """No test sees what another test cached: pages (a rolled-back test sends no
+    signals), renditions of an image whose id the database gave out again, rate-limit
+    counts."""
     from django.core.cache import caches
 
     caches["pages"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture

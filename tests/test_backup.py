@@ -17,6 +17,7 @@ from wagtail.models import Page
 
 from catalog import backups
 from heroes.models import HeroIndexPage, HeroPage
+from heroes.renditions import PUBLIC_RENDITIONS
 
 from .i18n_helpers import english_index
 
@@ -76,7 +77,9 @@ def test_restore_brings_back_content_and_media(tmp_path, media_root):
 
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["database"]["vendor"] == connection.vendor
-    assert manifest["media"] == {"storage": "local", "files": 2}
+    # The original, its public renditions (made on save) and the one asked for here.
+    files = 1 + len(PUBLIC_RENDITIONS) + 1
+    assert manifest["media"] == {"storage": "local", "files": files}
     assert set(manifest["files"]) == {backups.DATABASE_FILES[connection.vendor], "media.tar.gz"}
     assert manifest["migrations"]["heroes"].startswith("0003")
 

@@ -554,13 +554,14 @@ def test_feed_names_are_in_the_readers_language(stop, public):
     assert "Heroes and their streets" not in expected
 
 
-def test_the_visit_page_has_no_language_alternates_and_is_noindex(stop, public):
+def test_the_visit_page_has_no_language_alternates_nor_switcher_and_is_noindex(stop, public):
     booking = make_booking(stop.slots.get(), email_language="kk")
     response = public.get(f"/visits/{cancel_token(booking)}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert booking.reference in html
-    assert 'rel="alternate"' not in html and "hreflang=" not in html.split("</head>")[0]
+    assert 'rel="alternate"' not in html and "hreflang=" not in html
+    assert "language-switcher" not in html  # it is in the booking's language only
     assert '<meta name="robots" content="noindex">' in html
     assert response["X-Robots-Tag"] == "noindex"
 
