@@ -1,11 +1,13 @@
 """Template context shared by every page."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
 
 from exhibitions.models import ExhibitionIndexPage
+from heroes.generation import current_generation
 from heroes.i18n import active_language, best_translations, locale_code, url_in_language
 from heroes.models import HeroIndexPage, StreetIndexPage
 
@@ -17,10 +19,22 @@ SECTIONS = {
 
 
 def _navigation(request):
-    # The index pages of the reader's language (else the first of kk, ru, en that has
-    # one, linked under the reader's prefix, like ``{% localurl %}``). Plain Page rows
-    # are enough for URLs; the content type names the section.
     language = active_language()
+    urls = _section_urls(request, language)
+    current = next((name for name, url in urls.items() if url and request.path.startswith(url)), "")
+    return {"urls": urls, "current": current}
+
+
+def _section_urls(request, language):
+    """Section name -> URL of its index page for readers of ``language``. The index
+    pages of the reader's language (else the first of kk, ru, en that has one, linked
+    under the reader's prefix, like ``{% localurl %}``). Kept per content generation
+    (any publish computes it afresh, one query), host and language."""
+    key = f"navigation:{current_generation()}:{request.get_host()}:{language}"
+    urls = cache.get(key)
+    if urls is not None:
+        return urls
+    # Plain Page rows are enough for URLs; the content type names the section.
     sections = {
         ContentType.objects.get_for_model(model).pk: name for model, name in SECTIONS.items()
     }
@@ -33,8 +47,8 @@ def _navigation(request):
             url = url_in_language(page, language)
         urls.setdefault(sections[page.content_type_id], url)
     urls["search"] = reverse("search")
-    current = next((name for name, url in urls.items() if url and request.path.startswith(url)), "")
-    return {"urls": urls, "current": current}
+    cache.set(key, urls, 3600)
+    return urls
 
 
 def site_navigation(request):

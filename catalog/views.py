@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from heroes.generation import current_generation
 from heroes.i18n import (
     active_language,
     all_versions,
@@ -67,7 +69,11 @@ AUTOCOMPLETE_SIZE = 8
 
 
 def home_page_context(home):
-    """``featured`` heroes (editor-chosen, else the most honoured) and ``counts``."""
+    """``featured`` heroes (editor-chosen, else the most honoured) and ``counts``.
+
+    The ranking and the counts go over the whole catalogue (about 0.1 s at 10,000
+    heroes): they are kept per content generation and language (any publish computes
+    them afresh), and only the six heroes are loaded per request."""
     featured = [
         item.hero
         for item in with_portraits(
@@ -75,23 +81,33 @@ def home_page_context(home):
             prefix="hero__",
         )
     ]
+    key = f"home-figures:{current_generation()}:{active_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        streets = live_streets()
+        figures = {
+            "most_honoured": list(
+                live_heroes()
+                .annotate(street_count=live_street_count())
+                .order_by("-street_count", "title")
+                .values_list("pk", flat=True)[:6]
+            ),
+            "counts": {
+                "heroes": live_heroes().count(),
+                "streets": streets.count(),
+                "settlements": Settlement.objects.filter(live=True, streets__in=streets)
+                .distinct()
+                .count(),
+            },
+        }
+        cache.set(key, figures, 3600)
     if not featured:
-        featured = list(
-            with_portraits(live_heroes())
-            .annotate(street_count=live_street_count())
-            .order_by("-street_count", "title")[:6]
+        ids = figures["most_honoured"]
+        heroes = with_portraits(live_heroes().filter(pk__in=ids)).annotate(
+            street_count=live_street_count()
         )
-    streets = live_streets()
-    return {
-        "featured": featured,
-        "counts": {
-            "heroes": live_heroes().count(),
-            "streets": streets.count(),
-            "settlements": Settlement.objects.filter(live=True, streets__in=streets)
-            .distinct()
-            .count(),
-        },
-    }
+        featured = sorted(heroes, key=lambda hero: ids.index(hero.pk))
+    return {"featured": featured, "counts": figures["counts"]}
 
 
 def _in_readers_language(pages):
