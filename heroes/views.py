@@ -7,12 +7,14 @@ the catalogue grows (select_related / prefetch_related, pagination).
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction
 
 from .i18n import active_language, best_translations, public
 from .models import HeroAward, HeroPage, HeroTag, Region, StreetHero, StreetPage
@@ -74,10 +76,20 @@ def live_street_count():
     A street counts once, whatever the number of its language versions (a hero's versions
     are linked from every version of a street; under :func:`heroes.i18n.all_versions`,
     as in search results, :func:`live_streets` holds them all)."""
+    # Any live, public version of a street in a published place counts, once per
+    # street: no need to pick the reader's version (a correlated subquery on the
+    # hero's links, instead of a list of every live street).
+    restricted = PageViewRestriction.objects.filter(
+        StartsWith(OuterRef("page__path"), F("page__path"))
+    )
     links = (
         StreetHero.objects.filter(
-            hero__translation_key=OuterRef("translation_key"), page__in=live_streets()
+            hero__translation_key=OuterRef("translation_key"),
+            page__live=True,
+            page__settlement__live=True,
+            page__settlement__region__live=True,
         )
+        .filter(~Exists(restricted))
         .order_by()
         .values("hero__translation_key")
         .annotate(n=Count("page__translation_key", distinct=True))
