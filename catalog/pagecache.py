@@ -26,12 +26,15 @@ name appears on street pages, indexes, search results, feeds and three language
 versions, and tracking each would be easy to get wrong. Publishing is rare next to
 reading; a cold page costs one normal render.
 
-Headers: a stored or storable response gets ``Cache-Control: public, max-age=N``
-(``PAGE_CACHE_BROWSER_SECONDS``, default 60: browsers and a CDN may reuse it that
-long); responses for signed-in users get ``Cache-Control: private, no-cache``. ``Vary:
-Cookie`` stays (it tells shared caches that a signed-in reader's page differs).
-A CDN in front purges through ``wagtail.contrib.frontend_cache`` (README,
-"Page cache and CDN").
+Headers: a stored or storable response gets ``Cache-Control: public, max-age=0,
+s-maxage=60``: browsers ask again each time (``PAGE_CACHE_BROWSER_SECONDS``, 0: a
+reader reloading after a publish sees it), answered from this cache, and with a 304
+when their copy is current (``ConditionalGetMiddleware``'s ETag: little to send on a
+slow mobile connection); a CDN may keep the page ``PAGE_CACHE_CDN_SECONDS`` (60).
+Responses for signed-in users get ``Cache-Control: private, no-cache``. ``Vary:
+Cookie`` stays (it tells shared caches that a signed-in reader's page differs). A CDN
+in front purges through ``wagtail.contrib.frontend_cache`` (README, "Page cache and
+CDN").
 """
 
 import hashlib
@@ -149,7 +152,12 @@ class AnonymousPageCacheMiddleware:
 
         response = self.get_response(request)
         if is_storable_response(request, response):
-            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+                s_maxage=settings.PAGE_CACHE_CDN_SECONDS,
+            )
             response["X-Page-Cache"] = "miss"
             # Template responses are rendered by now (the handler renders them).
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)

@@ -47,11 +47,14 @@ def committed(django_capture_on_commit_callbacks):
 def test_second_anonymous_request_is_served_from_the_cache(reader):
     first = get(reader, HERO)
     assert first["X-Page-Cache"] == "miss"
-    assert first["Cache-Control"] == "public, max-age=60"
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=60"
     assert "Cookie" in first["Vary"]
     second = get(reader, HERO)
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
+    # A browser's copy that is still current gets a 304 without the page.
+    unchanged = reader.get(HERO, HTTP_IF_NONE_MATCH=second["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
     # The security headers are added to stored pages too.
     assert "Content-Security-Policy" in second and second["X-Content-Type-Options"] == "nosniff"
 

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy header on every page (see CONTENT_SECURITY_POLICY).
     "catalog.csp.CatalogCSPMiddleware",
+    # ETag and 304 Not Modified for pages, cached or not (a reader's copy still current).
+    "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers' pages from the page cache (catalog/pagecache.py).
     "catalog.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,7 +176,8 @@ CACHES = cache_settings(PAGE_CACHE_DIR)
 # Anonymous page cache (catalog/pagecache.py): seconds a page is kept (0: off), and the
 # max-age browsers and CDNs are told.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
-PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 0)
+PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 60)
 
 # A CDN or caching proxy in front (README, "Page cache and CDN"): Wagtail's
 # frontend_cache purges a page's addresses in every language when it is published or
