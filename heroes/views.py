@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from .i18n import active_language, best_translations, public
 from .models import HeroAward, HeroPage, HeroTag, Region, StreetHero, StreetPage
@@ -208,8 +208,13 @@ def hero_page_context(hero):
     ``tags`` (the hero's, loaded once for the list and for finding related heroes)."""
     streets = list(
         live_streets()
-        .filter(heroes__hero__translation_key=hero.translation_key)
-        .distinct()
+        # The streets linked to any version of the hero, by id: the database starts from
+        # the hero's few links, not from every street of the language.
+        .filter(
+            pk__in=StreetHero.objects.filter(
+                hero__in=Page.objects.filter(translation_key=hero.translation_key)
+            ).values("page_id")
+        )
         .order_by("title")
     )
     settlements = {street.settlement_id for street in streets}
