@@ -34,6 +34,8 @@ from wagtail.snippets.permissions import get_permission_name
 from wagtail_localize.models import Translation
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
+from heroes.i18n import synchronised_fields
+
 
 def may_publish(user, instance):
     """Whether ``user`` may publish ``instance`` (a page or a snippet)."""
@@ -82,6 +84,33 @@ def translation_of(page):
     )
 
 
+def draft_revision(translation, page, user):
+    """Save the translation's current strings as a draft revision of ``page`` (a live
+    or draft translated page) and return the page with that revision as its latest.
+
+    wagtail-localize's ``save_target(publish=False)`` also writes the translated
+    content to the page's row, which is what the public site shows: it runs inside a
+    savepoint that is rolled back, keeping only the revision's content. The revision
+    keeps the version's own address (slug: wagtail-localize would make a Kazakh slug
+    ASCII) and the facts as they are now (:func:`heroes.i18n.synchronised_fields`;
+    wagtail-localize would take them from its last sync, possibly older)."""
+    savepoint = transaction.savepoint()
+    try:
+        translation.save_target(user=user, publish=False)
+        content = dict(Page.objects.get(pk=page.pk).latest_revision.content)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+    page = Page.objects.get(pk=page.pk).specific
+    live = page.serializable_data()
+    for name in ("slug", "url_path"):
+        content[name] = live[name]
+    for field in synchronised_fields(type(page)):
+        content[field.name] = live[field.name]
+    draft = page.with_content_json(content)
+    draft.save_revision(user=user, log_action=True)
+    return Page.objects.get(pk=page.pk).specific
+
+
 @require_http_methods(["GET", "POST"])
 def submit_translation_for_review(request, page_id):
     """GET: confirm; POST: save the translation as a draft revision and start the
@@ -102,9 +131,8 @@ def submit_translation_for_review(request, page_id):
             messages.warning(request, _("This translation is already awaiting review."))
         else:
             with transaction.atomic():
-                translation.save_target(user=request.user, publish=False)
-                page = Page.objects.get(pk=page.pk).specific
-                workflow.start(page, request.user)
+                draft = draft_revision(translation, page, request.user)
+                workflow.start(draft, request.user)
             messages.success(
                 request,
                 _("The translation of “%(title)s” was submitted for review.")

@@ -271,23 +271,13 @@ def translate_page(page, language, strings, *, user=None, publish=True):
     return translated
 
 
-def sync_facts(page):
-    """Copy the synchronised facts of ``page``, a version just published, to its other
-    language versions at once: dates, statuses, places, identifiers, names in every
-    script (wagtail-localize's ``SynchronizedField`` fields declared by the page type,
-    minus what a translator overrode for a language). Without this a Kazakh stop page
-    would show the old date until someone chose "Sync translated pages".
-
-    The facts are written to each version's row and to its live and latest revisions
-    (so a later publish of a version, or a pending review, does not bring an old value
-    back); nothing else of the version changes and nothing is published, so translated
-    strings that are not reviewed yet stay unpublished. Returns the number of versions
-    changed."""
+def synchronised_fields(model):
+    """The facts of a page type: its own concrete fields that wagtail-localize copies
+    from the source unchanged (``SynchronizedField``: names in every script, dates,
+    statuses, places, identifiers), not Wagtail's page fields (slug, owner ...)."""
     from django.core.exceptions import FieldDoesNotExist
     from wagtail_localize.fields import SynchronizedField, get_translatable_fields
-    from wagtail_localize.models import SegmentOverride
 
-    model = type(page)
     fields = []
     for translatable in get_translatable_fields(model):
         if not isinstance(translatable, SynchronizedField):
@@ -296,34 +286,82 @@ def sync_facts(page):
             field = model._meta.get_field(translatable.field_name)
         except FieldDoesNotExist:
             continue
-        # Wagtail's own page fields (slug, owner ...) are not facts of the content.
         if field.concrete and not field.many_to_many and not field.primary_key:
             if field.model is not Page and not issubclass(Page, field.model):
                 fields.append(field)
-    if not fields:
-        return 0
-    others = list(
-        model.objects.filter(translation_key=page.translation_key)
-        .exclude(pk=page.pk)
-        .select_related("live_revision", "latest_revision")
+    return fields
+
+
+def source_version(page):
+    """The version of ``page`` that its translations were made from (wagtail-localize's
+    TranslationSource locale), or None when the page has no translations."""
+    from wagtail_localize.models import TranslationSource
+
+    source = (
+        TranslationSource.objects.filter(object_id=page.translation_key)
+        .order_by("pk")
+        .values_list("locale_id", flat=True)
+        .first()
     )
-    if not others:
+    if source is None:
+        return None
+    return (
+        type(page)
+        .objects.filter(translation_key=page.translation_key, locale_id=source)
+        .select_related("live_revision", "latest_revision")
+        .first()
+    )
+
+
+def sync_facts(page):
+    """Keep the facts (:func:`synchronised_fields`) of ``page``'s versions the same after
+    ``page`` was published: from the source version to every translation; a published
+    translation takes them from the source (wagtail-localize fills a translation's facts
+    from the source as it was when last synced, which may be older: a publish of a
+    translation must never bring an old date back). Without this a Kazakh stop page
+    would show the old date until someone chose "Sync translated pages".
+
+    The facts are written to each version's row and to its live and latest revisions
+    (a pending review keeps them too); nothing else of a version changes and nothing is
+    published, so translated strings that are not reviewed stay unpublished. A field a
+    translator overrode for a language is left alone. Returns the number of versions
+    changed."""
+    from wagtail_localize.models import SegmentOverride
+
+    model = type(page)
+    fields = synchronised_fields(model)
+    source = source_version(page) if fields else None
+    if source is None:
         return 0
+    if source.pk == page.pk:
+        targets = list(
+            model.objects.filter(translation_key=page.translation_key)
+            .exclude(pk=page.pk)
+            .select_related("live_revision", "latest_revision")
+        )
+    else:
+        targets = [model.objects.select_related("live_revision", "latest_revision").get(pk=page.pk)]
     overridden = set(
         SegmentOverride.objects.filter(
             context__object_id=page.translation_key,
             context__path__in=[field.name for field in fields],
         ).values_list("locale_id", "context__path")
     )
-    data = page.serializable_data()
+    data = source.serializable_data()
     changed = 0
-    for other in others:
-        mine = [field for field in fields if (other.locale_id, field.name) not in overridden]
-        values = {field.attname: getattr(page, field.attname) for field in mine}
-        if all(getattr(other, name) == value for name, value in values.items()):
+    for target in targets:
+        mine = [field for field in fields if (target.locale_id, field.name) not in overridden]
+        values = {field.attname: getattr(source, field.attname) for field in mine}
+        revisions = {target.live_revision, target.latest_revision} - {None}
+        stale = any(getattr(target, name) != value for name, value in values.items()) or any(
+            revision.content.get(field.name) != data[field.name]
+            for revision in revisions
+            for field in mine
+        )
+        if not stale:
             continue
-        model.objects.filter(pk=other.pk).update(**values)
-        for revision in {other.live_revision, other.latest_revision} - {None}:
+        model.objects.filter(pk=target.pk).update(**values)
+        for revision in revisions:
             for field in mine:
                 revision.content[field.name] = data[field.name]
             revision.save(update_fields=["content"])

@@ -1,11 +1,14 @@
 """Translations are reviewed like any change: an editor's translation is a draft until
 a moderator approves it (catalog/translation_review.py)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation, TranslationSource
 
+from catalog.translation_review import translation_of as translation_of_page
 from heroes.models import HeroIndexPage, HeroPage
 
 from .admin_helpers import client_for, fresh, workflow_action_url
@@ -107,3 +110,76 @@ def test_only_editors_of_a_translated_page_may_submit_it(editor, source):
     assert refused.status_code == 302 and refused["Location"] == "/admin/"
     assert not fresh(source).workflow_in_progress
     assert client_for(None).get(submit).status_code == 302  # to the admin's sign-in
+
+
+def translate_rank(page, language, text):
+    """A translator's string for ``page``'s rank in ``language`` (not reviewed yet)."""
+    source = TranslationSource.objects.get_for_instance(page)
+    segment = source.stringsegment_set.select_related("string", "context").get(context__path="rank")
+    StringTranslation.objects.update_or_create(
+        translation_of=segment.string,
+        locale=Locale.objects.get(language_code=language),
+        context=segment.context,
+        defaults={"data": text, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
+    )
+
+
+def seeded_versions():
+    return {
+        code: HeroPage.objects.get(slug="bauyrzhan-momyshuly", locale__language_code=code)
+        for code in ("en", "kk", "ru")
+    }
+
+
+def test_a_submitted_live_translation_stays_private_until_approved_and_keeps_new_facts(
+    editor, moderator, client
+):
+    versions = seeded_versions()
+    # A date corrected in English after the Kazakh translation was last synced.
+    versions["en"].birth_date = datetime.date(1910, 12, 25)
+    versions["en"].save_revision().publish()
+    translate_rank(versions["en"], "kk", "ТЕКСЕРІЛМЕГЕН АТАҚ")
+
+    kk = versions["kk"]
+    submit = reverse("submit_translation_for_review", args=[kk.pk])
+    assert client_for(editor).post(submit).status_code == 302
+    public = client.get("/kk/heroes/bauyrzhan-momyshuly/").content.decode()
+    assert "ТЕКСЕРІЛМЕГЕН АТАҚ" not in public  # nothing public before approval
+    kk = fresh(kk)
+    assert kk.workflow_in_progress and kk.rank != "ТЕКСЕРІЛМЕГЕН АТАҚ"
+    draft = kk.get_latest_revision_as_object()
+    assert draft.rank == "ТЕКСЕРІЛМЕГЕН АТАҚ" and draft.slug == kk.slug
+    assert draft.birth_date == datetime.date(1910, 12, 25)  # today's facts, not the sync's
+
+    response = client_for(moderator).post(workflow_action_url(kk, "approve"), {"comment": ""})
+    assert response.status_code in (200, 302)
+    assert fresh(kk).rank == "ТЕКСЕРІЛМЕГЕН АТАҚ"
+    for version in seeded_versions().values():
+        assert version.birth_date == datetime.date(1910, 12, 25), version.locale
+
+
+def test_a_rejected_translation_never_reaches_readers(editor, moderator, client):
+    versions = seeded_versions()
+    translate_rank(versions["en"], "kk", "ҚАБЫЛДАНБАҒАН АТАҚ")
+    kk = versions["kk"]
+    client_for(editor).post(reverse("submit_translation_for_review", args=[kk.pk]))
+    client_for(moderator).post(workflow_action_url(kk, "reject"), {"comment": "Тексеріңіз"})
+    assert (
+        "ҚАБЫЛДАНБАҒАН АТАҚ" not in client.get("/kk/heroes/bauyrzhan-momyshuly/").content.decode()
+    )
+    assert fresh(kk).rank != "ҚАБЫЛДАНБАҒАН АТАҚ"
+
+
+def test_publishing_a_translation_never_brings_back_an_old_fact(
+    moderator, django_capture_on_commit_callbacks
+):
+    """A moderator publishes the Kazakh translation from wagtail-localize's editor: its
+    facts come from the last sync (older), but the corrected date stays everywhere."""
+    versions = seeded_versions()
+    versions["en"].birth_date = datetime.date(1910, 12, 25)
+    versions["en"].save_revision().publish()
+    translation = translation_of_page(versions["kk"])
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(user=moderator, publish=True)
+    for version in seeded_versions().values():
+        assert version.birth_date == datetime.date(1910, 12, 25), version.locale
