@@ -141,6 +141,11 @@ class AnonymousPageCacheMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 patch_cache_control(response, private=True, no_cache=True)
+            elif settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
+                "Cache-Control"
+            ):
+                # A session (even a stale one) may shape the page: no shared cache keeps it.
+                patch_cache_control(response, private=True, no_cache=True)
             return response
 
         cache = page_cache()

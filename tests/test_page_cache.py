@@ -153,6 +153,14 @@ def test_signed_in_users_never_get_or_fill_the_cache(reader, editor):
     assert "X-Page-Cache" not in get(editor_client, HERO)  # nor served to the editor
 
 
+def test_a_request_with_a_session_cookie_is_neither_served_nor_stored_publicly(reader):
+    get(reader, HERO)
+    reader.cookies["sessionid"] = "expired-or-forged"
+    response = get(reader, HERO)
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+
+
 def test_pages_with_a_form_are_not_stored(reader):
     exhibition = make_exhibition(title="Form exhibition", slug="form-exhibition")
     stop = make_stop(exhibition, title="Form stop", slug="form-stop")
