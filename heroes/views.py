@@ -6,6 +6,7 @@ the catalogue grows (select_related / prefetch_related, pagination).
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
+from .generation import current_generation
 from .i18n import active_language, best_translations, public
 from .models import HeroAward, HeroPage, HeroTag, Region, StreetHero, StreetPage
 from .renditions import CARD, picture_filters
@@ -150,22 +152,45 @@ def alphabet_position(letter):
     return (len(order), 0, letter)
 
 
+def filter_choices():
+    """The hero index's filter choices for readers of the active language: ``regions``
+    (with a street named after a live hero), ``awards`` (names), ``tags`` and
+    ``letters`` (first letters of the heroes' titles, in :func:`alphabet_position`
+    order). They go over the whole catalogue, whatever the filters: kept per content
+    generation (any publish computes them afresh) and language."""
+    key = f"hero-filter-choices:{current_generation()}:{active_language()}"
+    choices = cache.get(key)
+    if choices is not None:
+        return choices
+    heroes = live_heroes()
+    titles = heroes.values_list("title", flat=True)
+    choices = {
+        "regions": list(
+            Region.objects.filter(
+                live=True,
+                settlements__streets__in=live_streets().filter(
+                    heroes__hero__translation_key__in=heroes.values("translation_key")
+                ),
+            ).distinct()
+        ),
+        "awards": list(
+            HeroAward.objects.filter(page__in=heroes)
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()
+        ),
+        "tags": list(HeroTag.objects.filter(tagged_heroes__content_object__in=heroes).distinct()),
+        "letters": sorted({title[:1].upper() for title in titles if title}, key=alphabet_position),
+    }
+    cache.set(key, choices, 3600)
+    return choices
+
+
 def hero_index_context(index_page, request):
     """Context for the hero index: ``filter_form``, ``heroes`` (a page of HeroPage), ``letters``."""
     heroes = live_heroes()
-    regions = Region.objects.filter(
-        live=True,
-        settlements__streets__in=live_streets().filter(
-            heroes__hero__translation_key__in=heroes.values("translation_key")
-        ),
-    ).distinct()
-    awards = (
-        HeroAward.objects.filter(page__in=heroes)
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
-    )
-    tags = HeroTag.objects.filter(tagged_heroes__content_object__in=heroes).distinct()
+    choices = filter_choices()
+    regions, awards, tags = choices["regions"], choices["awards"], choices["tags"]
     data = request.GET.copy()
     if data.get("tag"):
         # ?tag=АҚТӨБЕ or a name in another Unicode form means the tag ақтөбе.
@@ -187,14 +212,14 @@ def hero_index_context(index_page, request):
         heroes = heroes.filter(awards__name=award)
     if tag := filters.get("tag"):
         heroes = heroes.filter(tags__slug=tag)
+    if award or tag:
+        heroes = heroes.distinct()  # joined rows: a hero with two matching awards is one
     heroes = with_portraits(
-        heroes.distinct()
-        .order_by("title")
+        heroes.order_by("title")
         .prefetch_related("awards")
         .annotate(street_count=live_street_count())
     )
-    titles = live_heroes().values_list("title", flat=True)
-    letters = sorted({title[:1].upper() for title in titles if title}, key=alphabet_position)
+    letters = choices["letters"]
     return {
         "filter_form": form,
         "active_filters": filters,
