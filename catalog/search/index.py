@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from heroes.generation import new_generation
 from heroes.i18n import all_versions, first_version, over_all_versions
 from heroes.names import (
     KEY_VERSION,
@@ -192,6 +193,7 @@ def rebuild(progress=None):
     SearchIndexState.objects.update_or_create(
         pk=1, defaults={"key_version": KEY_VERSION, "rebuilt_at": timezone.now()}
     )
+    new_generation()  # cached search results were made from the old keys
     return total
 
 
